@@ -1,0 +1,365 @@
+"""Plain Plotly figures: the timeline and the map. No Streamlit here.
+
+Both build one trace per faction (or per layer), never one per event, so the cost grows with
+the number of factions, not of events; above ``DENSE_THRESHOLD`` events the timeline switches
+to WebGL traces. Dates are drawn from the loader's ISO strings of Julian dates with
+``xcalendar="julian"``; the axis shows Julian CE dates or, on request, the Islamic calendar.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from atlas import schema
+from atlas.dates import jdn_to_iso, month_bounds
+
+DENSE_THRESHOLD = 3000
+UNCERTAIN_CERTAINTIES = ("approximate", "uncertain", "disputed")
+MAP_LON = (25.0, 50.0)
+MAP_LAT = (12.0, 40.0)
+NEUTRAL = "#999999"
+HIGHLIGHT = "#000000"
+
+# Rows within a lane, so that events close in time do not hide each other.
+_SUB_ROWS = 3
+_SUB_STEP = 0.24
+
+_TIMELINE_HOVER = (
+    "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<br>"
+    "Place: %{customdata[4]}<br>Sources: %{customdata[5]}<extra>%{customdata[6]}</extra>"
+)
+_HOVER_COLUMNS = ["id", "title", schema.DATE_WORDS, schema.AH_WORDS, schema.PLACE_NAME,
+                  schema.SOURCE_LABELS, schema.FACTION_NAME]
+
+# CE ticks: years without leading zeros ("656", not "0656"), months as "May 656".
+_CE_TICKS = [
+    dict(dtickrange=[None, "M1"], value="%-d %b %-Y"),
+    dict(dtickrange=["M1", "M12"], value="%b %-Y"),
+    dict(dtickrange=["M12", None], value="%-Y"),
+]
+_AH_TICKS = [
+    dict(dtickrange=[None, "M1"], value="%-d %b %-Y AH"),
+    dict(dtickrange=["M1", "M12"], value="%b %-Y"),
+    dict(dtickrange=["M12", None], value="%-Y AH"),
+]
+
+
+def lane_positions(events: pd.DataFrame, lane: str, lane_order: list[str] | None = None):
+    """Place each event on a lane, spreading neighbours over a few rows within the lane.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Events with the loader's columns.
+    lane : {"episode", "place", "faction"}
+        What the lanes are.
+    lane_order : list of str, optional
+        Lane labels top first; labels not in it follow in order of first appearance.
+
+    Returns
+    -------
+    y : numpy.ndarray
+        Vertical position of each event (lane index plus a small offset).
+    labels : list of str
+        Lane labels, top first; lane ``i`` is centred on ``y == i``.
+    """
+    column = {"episode": schema.EPISODE_NAME, "place": schema.PLACE_NAME,
+              "faction": schema.FACTION_NAME}[lane]
+    names = events[column].replace("", "(no place)" if lane == "place" else "(none)")
+    ordered = events.assign(_lane=names).sort_values(schema.BEST, kind="stable")
+    seen = list(dict.fromkeys(ordered["_lane"]))
+    order = [name for name in (lane_order or []) if name in set(seen)]
+    labels = order + [name for name in seen if name not in set(order)]
+    index = pd.Series(range(len(labels)), index=labels)
+    lane_index = names.map(index).to_numpy(dtype=float)
+    sub_row = ordered.groupby("_lane", sort=False).cumcount().reindex(events.index).to_numpy()
+    offset = (sub_row % _SUB_ROWS - (_SUB_ROWS - 1) / 2) * _SUB_STEP
+    return lane_index + offset, labels
+
+
+def _segments(x0: np.ndarray, x1: np.ndarray, y: np.ndarray):
+    """Interleave (x0, x1, None) so many segments draw as one trace."""
+    n = len(x0)
+    xs = np.empty(n * 3, dtype=object)
+    ys = np.empty(n * 3, dtype=object)
+    xs[0::3], xs[1::3], xs[2::3] = x0, x1, None
+    ys[0::3], ys[1::3], ys[2::3] = y, y, None
+    return xs, ys
+
+
+def timeline_figure(
+    events: pd.DataFrame,
+    factions: pd.DataFrame,
+    *,
+    lane: str = "episode",
+    lane_order: list[str] | None = None,
+    axis: str = "ce",
+    window: tuple[int, int] | None = None,
+    source_dates: pd.DataFrame | None = None,
+    selected: str = "",
+) -> go.Figure:
+    """Build the timeline of ``events``.
+
+    Each event is a marker at its best estimate, coloured by its faction; an event whose
+    earliest and latest days differ also shows that whole span, faintly when the date is
+    uncertain or imprecise. Where sources give their own dates, each is a labelled diamond.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Dated events to draw (the loader's columns).
+    factions : pandas.DataFrame
+        Factions with ``id``, ``name`` and ``colour``; one trace per faction, in this order.
+    lane : {"episode", "place", "faction"}
+        What the horizontal lanes are.
+    lane_order : list of str, optional
+        Lane labels top first (for episodes, the episodes table's order).
+    axis : {"ce", "ah"}
+        Julian CE ticks, or Islamic (AH) ticks.
+    window : tuple of int, optional
+        First and last month index shown (see ``atlas.dates.month_index``).
+    source_dates : pandas.DataFrame, optional
+        The loader's ``source_dates`` for these events.
+    selected : str
+        Id of the selected event, drawn with a ring.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Every event trace carries the event id as ``customdata[0]``.
+    """
+    dense = len(events) > DENSE_THRESHOLD
+    scatter = go.Scattergl if dense else go.Scatter
+    y, labels = lane_positions(events, lane, lane_order)
+    positions = pd.Series(y, index=events.index)
+    fig = go.Figure()
+    factions = factions.set_index("id")
+    present = [f for f in factions.index if f in set(events["faction_id"])]
+    present += [f for f in events["faction_id"].unique() if f not in set(factions.index)]
+
+    spans = events[schema.LATEST] > events[schema.EARLIEST]
+    firm = spans & (events[schema.PRECISION] == "day") & ~events[schema.APPROXIMATE] & \
+        ~events[schema.UNCERTAIN]
+    for faction_id in present:
+        colour = factions["colour"].get(faction_id, NEUTRAL)
+        name = factions["name"].get(faction_id, faction_id)
+        mine = events["faction_id"] == faction_id
+        for subset, opacity, width, label in ((mine & spans & ~firm, 0.28, 10, "possible span"),
+                                              (mine & firm, 0.85, 10, "duration")):
+            if subset.any():
+                xs, ys = _segments(events.loc[subset, schema.EARLIEST_ISO].to_numpy(),
+                                   events.loc[subset, schema.LATEST_ISO].to_numpy(),
+                                   positions[subset].to_numpy())
+                fig.add_trace(scatter(
+                    x=xs, y=ys, mode="lines", xcalendar="julian", hoverinfo="skip",
+                    line=dict(color=colour, width=width), opacity=opacity, legendgroup=faction_id,
+                    showlegend=False, name=f"{name}: {label}"))
+        rows = events[mine]
+        symbols = np.where(rows[schema.APPROXIMATE] | rows[schema.UNCERTAIN]
+                           | (rows[schema.PRECISION] != "day"), "circle-open-dot", "circle")
+        fig.add_trace(scatter(
+            x=rows[schema.BEST_ISO], y=positions[mine], mode="markers", xcalendar="julian",
+            name=name, legendgroup=faction_id,
+            marker=dict(color=colour, size=13, symbol=symbols,
+                        line=dict(color=colour if dense else "#333333", width=1.5)),
+            customdata=rows[_HOVER_COLUMNS].to_numpy(), hovertemplate=_TIMELINE_HOVER,
+        ))
+
+    if source_dates is not None and len(source_dates):
+        _add_source_dates(fig, events, source_dates, positions, scatter)
+    if selected and selected in set(events["id"]):
+        row = events.index[events["id"] == selected][0]
+        fig.add_trace(go.Scatter(
+            x=[events.at[row, schema.BEST_ISO]], y=[positions[row]], mode="markers",
+            xcalendar="julian", name="Selected", showlegend=False, hoverinfo="skip",
+            marker=dict(size=26, symbol="circle-open", color=HIGHLIGHT, line=dict(width=3)),
+        ))
+
+    xaxis = dict(type="date", calendar="islamic" if axis == "ah" else "julian",
+                 tickformatstops=_AH_TICKS if axis == "ah" else _CE_TICKS,
+                 title=dict(text="AH (tabular Islamic calendar)" if axis == "ah"
+                            else "CE (Julian calendar)"),
+                 showgrid=True, gridcolor="rgba(128,128,128,0.25)")
+    if window is not None:
+        first, _ = month_bounds(window[0])
+        _, last = month_bounds(window[1])
+        xaxis["range"] = [jdn_to_iso(first), jdn_to_iso(last + 1)]
+    fig.update_layout(
+        xaxis=xaxis,
+        yaxis=dict(tickvals=list(range(len(labels))), ticktext=labels, autorange="reversed",
+                   range=[len(labels) - 0.5, -0.5], showgrid=False, zeroline=False,
+                   fixedrange=True),
+        height=max(360, 90 + 64 * len(labels)),
+        margin=dict(l=10, r=10, t=30, b=40),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title=None),
+        clickmode="event+select", dragmode="pan", hovermode="closest",
+        font=dict(size=14),
+    )
+    return fig
+
+
+def _add_source_dates(fig, events, source_dates, positions, scatter) -> None:
+    by_id = pd.Series(positions.to_numpy(), index=events["id"].to_numpy())
+    dates = source_dates[source_dates["event_id"].isin(by_id.index)]
+    if dates.empty:
+        return
+    titles = events.set_index("id")["title"]
+    custom = np.column_stack([
+        dates["event_id"], dates["event_id"].map(titles), dates["source_label"],
+        dates[schema.DATE_WORDS], dates["authority"].fillna(""),
+    ])
+    fig.add_trace(scatter(
+        x=dates[schema.BEST_ISO], y=dates["event_id"].map(by_id) - 0.3, mode="markers+text",
+        xcalendar="julian", name="A source's own date",
+        text=dates["source_label"], textposition="top center", textfont=dict(size=11),
+        marker=dict(symbol="diamond-open", size=11, color="#555555", line=dict(width=2)),
+        customdata=custom,
+        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} gives %{customdata[3]}"
+                      "<extra>%{customdata[4]}</extra>",
+    ))
+
+
+def place_counts(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """Count events per place and keep places with events or marked as landmarks.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        The events shown.
+    places : pandas.DataFrame
+        All places, with ``landmark``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The places to draw with a ``count`` column.
+    """
+    counts = events["place_id"].value_counts()
+    drawn = places.assign(count=places["id"].map(counts).fillna(0).astype(int))
+    return drawn[(drawn["count"] > 0) | drawn["landmark"]].reset_index(drop=True)
+
+
+def map_figure(
+    places: pd.DataFrame,
+    routes,
+    regions,
+    factions: pd.DataFrame,
+    *,
+    selected_place: str = "",
+    focus_place: str = "",
+    selected_route_event: str = "",
+) -> go.Figure:
+    """Build the map: regions, routes by faction, and places sized by their number of events.
+
+    Parameters
+    ----------
+    places : pandas.DataFrame
+        Output of :func:`place_counts`.
+    routes : geopandas.GeoDataFrame
+        Route lines to draw (already restricted to the events shown).
+    regions : geopandas.GeoDataFrame
+        Approximate provinces.
+    factions : pandas.DataFrame
+        Factions with ``id``, ``name``, ``colour``.
+    selected_place : str
+        Place of the selected event, ringed.
+    focus_place : str
+        Place the timeline is restricted to, ringed differently.
+    selected_route_event : str
+        Event whose route is drawn bold.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Place traces carry the place id as ``customdata[0]``.
+    """
+    fig = go.Figure()
+    for region in regions.itertuples():
+        lon, lat = _line_coordinates(region.geometry.boundary)
+        fig.add_trace(go.Scattergeo(
+            lon=lon, lat=lat, mode="lines", fill="toself", fillcolor="rgba(120,110,90,0.10)",
+            line=dict(color="rgba(90,80,60,0.55)", width=1, dash="dot"),
+            name=f"{region.name} (approximate)", hoverinfo="name", showlegend=False))
+    if len(regions):
+        centres = regions.geometry.representative_point()
+        fig.add_trace(go.Scattergeo(
+            lon=centres.x, lat=centres.y, mode="text", text=regions["name"].str.upper(),
+            textfont=dict(color="rgba(80,70,50,0.65)", size=12), hoverinfo="skip",
+            showlegend=False, name="Regions"))
+
+    colours = factions.set_index("id")["colour"]
+    names = factions.set_index("id")["name"]
+    for faction_id, group in routes.groupby("faction_id", sort=False):
+        lon, lat = _line_coordinates(group.geometry)
+        fig.add_trace(go.Scattergeo(
+            lon=lon, lat=lat, mode="lines", line=dict(color=colours.get(faction_id, NEUTRAL),
+                                                      width=2.5, dash="dash"),
+            name=f"Route: {names.get(faction_id, faction_id)}", hoverinfo="name"))
+    if selected_route_event and len(routes):
+        chosen = routes[routes["event_id"] == selected_route_event]
+        if len(chosen):
+            lon, lat = _line_coordinates(chosen.geometry)
+            fig.add_trace(go.Scattergeo(
+                lon=lon, lat=lat, mode="lines", name="Selected route", hoverinfo="name",
+                line=dict(color=colours.get(chosen["faction_id"].iloc[0], NEUTRAL), width=7)))
+
+    uncertain = places["location_certainty"].isin(UNCERTAIN_CERTAINTIES)
+    for subset, symbol, label, suffix in ((~uncertain, "circle", "Place", ""),
+                                          (uncertain, "circle-open", "Place, location uncertain",
+                                           " (?)")):
+        rows = places[subset]
+        if rows.empty:
+            continue
+        size = 9 + 7 * np.sqrt(rows["count"].to_numpy())
+        text = rows["name"] + suffix
+        custom = np.column_stack([rows["id"], rows["name"], rows["count"],
+                                  rows["location_certainty"], rows["certainty_note"].fillna("")])
+        fig.add_trace(go.Scattergeo(
+            lon=rows["lon"], lat=rows["lat"], mode="markers+text", text=text,
+            textposition="top center", textfont=dict(size=13, color="#1a1a1a"),
+            name=label, customdata=custom,
+            marker=dict(size=size, symbol=symbol, color="#8c2d04",
+                        opacity=np.where(rows["count"] > 0, 0.9, 0.45),
+                        line=dict(color="#3b1a08", width=1.5)),
+            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} event(s)<br>"
+                          "Location: %{customdata[3]}<br>%{customdata[4]}<extra></extra>"))
+    for place_id, colour, size in ((selected_place, HIGHLIGHT, 30), (focus_place, "#0072B2", 36)):
+        row = places[places["id"] == place_id]
+        if place_id and len(row):
+            fig.add_trace(go.Scattergeo(
+                lon=row["lon"], lat=row["lat"], mode="markers", hoverinfo="skip",
+                showlegend=False, name="Highlighted place",
+                marker=dict(size=size, symbol="circle-open", color=colour, line=dict(width=3))))
+
+    fig.update_geos(
+        projection_type="mercator", resolution=50,
+        lonaxis_range=list(MAP_LON), lataxis_range=list(MAP_LAT),
+        showland=True, landcolor="#efe6d2", showocean=True, oceancolor="#cfe1ea",
+        showlakes=True, lakecolor="#cfe1ea", showrivers=True, rivercolor="#5b9bd5",
+        riverwidth=1.5, showcoastlines=True, coastlinecolor="#6b6b6b",
+        showcountries=False, showsubunits=False, showframe=False, bgcolor="rgba(0,0,0,0)",
+    )
+    fig.update_layout(
+        height=560, margin=dict(l=0, r=0, t=30, b=0), clickmode="event+select",
+        dragmode="pan", legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+        font=dict(size=14),
+    )
+    return fig
+
+
+def _line_coordinates(geometries):
+    """Flatten (multi)lines into lon/lat lists with None between parts."""
+    lon: list[float | None] = []
+    lat: list[float | None] = []
+    parts = [geometries] if hasattr(geometries, "geom_type") else list(geometries)
+    for geometry in parts:
+        lines = getattr(geometry, "geoms", [geometry])
+        for line in lines:
+            xs, ys = line.xy
+            lon.extend(xs)
+            lat.extend(ys)
+            lon.append(None)
+            lat.append(None)
+    return lon, lat

@@ -1,0 +1,318 @@
+"""The view's state (filters, window, selection), its URL form, and applying it to events.
+
+Everything here is pure: :meth:`FilterState.from_query` turns query parameters into a state and
+polite notices about what it could not use; :meth:`FilterState.to_query` turns it back;
+:func:`apply_filters` selects events with vectorised pandas.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+
+import pandas as pd
+
+from atlas import schema
+from atlas.dates import month_bounds, month_index
+from atlas.load import Package
+from atlas.text import fold
+
+DEFAULT_START = month_index(654, 1)
+DEFAULT_END = month_index(658, 12)
+# The window slider reaches from January 650 to December 660.
+WINDOW_MIN = month_index(650, 1)
+WINDOW_MAX = month_index(660, 12)
+
+_MONTH_RE = re.compile(r"^(\d{1,4})-(\d{1,2})$")
+_TEXT_LIMIT = 200
+
+# URL parameter -> FilterState attribute, for the list-valued filters.
+LIST_PARAMS = {
+    "faction": "factions",
+    "source": "sources",
+    "kind": "kinds",
+    "episode": "episodes",
+    "person": "people",
+    "place": "places",
+}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The ids a view may name, taken from a loaded package."""
+
+    factions: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    episodes: frozenset[str] = frozenset()
+    people: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_package(cls, package: Package) -> Vocabulary:
+        """Collect the ids of every filterable thing in ``package``."""
+        return cls(
+            factions=frozenset(package.factions["id"]),
+            sources=frozenset(package.sources["id"]),
+            kinds=frozenset(package.events["kind"]),
+            episodes=frozenset(package.episodes["id"]),
+            people=frozenset(package.people["id"]),
+            places=frozenset(package.places["id"]),
+            events=frozenset(package.events["id"]),
+        )
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """What the atlas shows: filters, date window (month indices), lanes, axis and selection."""
+
+    factions: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    source_mode: str = "any"
+    kinds: tuple[str, ...] = ()
+    episodes: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    start: int = DEFAULT_START
+    end: int = DEFAULT_END
+    text: str = ""
+    focus_place: str = ""
+    event: str = ""
+    lane: str = "episode"
+    axis: str = "ce"
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str | list[str]], vocabulary: Vocabulary) -> FilterState:
+        """Read a state from URL query parameters, ignoring what cannot be used.
+
+        Parameters
+        ----------
+        query : Mapping
+            Parameter name to value (or list of values, as repeated keys give); list filters
+            take comma-separated ids.
+        vocabulary : Vocabulary
+            The ids that exist; unknown ids are dropped with a notice.
+
+        Returns
+        -------
+        FilterState
+            The state, with ``notices`` saying politely what was ignored and why.
+        """
+        notices: list[str] = []
+        values: dict[str, object] = {}
+
+        def one(name: str) -> str:
+            raw = query.get(name, "")
+            if isinstance(raw, list | tuple):
+                raw = raw[-1] if raw else ""
+            return str(raw).strip()
+
+        for param, attr in LIST_PARAMS.items():
+            raw = query.get(param, "")
+            parts = raw if isinstance(raw, list | tuple) else [raw]
+            ids = [p.strip() for part in parts for p in str(part).split(",") if p.strip()]
+            known = getattr(vocabulary, attr)
+            unknown = [i for i in ids if i not in known]
+            if unknown:
+                notices.append(f"Ignored unknown {param} value(s) in the link: "
+                               + ", ".join(f"'{_clip(u)}'" for u in unknown) + ".")
+            values[attr] = tuple(dict.fromkeys(i for i in ids if i in known))
+
+        for param, attr, allowed in (("smode", "source_mode", schema.SOURCE_MODES),
+                                     ("lane", "lane", schema.LANES), ("axis", "axis", schema.AXES)):
+            value = one(param)
+            if value and value not in allowed:
+                notices.append(f"Ignored {param}='{_clip(value)}' in the link: it must be one of "
+                               + ", ".join(allowed) + ".")
+            elif value:
+                values[attr] = value
+
+        for param, default in (("from", DEFAULT_START), ("to", DEFAULT_END)):
+            value = one(param)
+            month = parse_month(value) if value else default
+            if month is None or not WINDOW_MIN <= month <= WINDOW_MAX:
+                notices.append(f"Ignored {param}='{_clip(value)}' in the link: give a month between "
+                               "650-01 and 660-12, like 656-05.")
+                month = default
+            values["start" if param == "from" else "end"] = month
+        if values["start"] > values["end"]:
+            notices.append("The link's date window ended before it started; the default window "
+                           "is shown.")
+            values["start"], values["end"] = DEFAULT_START, DEFAULT_END
+
+        text = one("q")
+        if len(text) > _TEXT_LIMIT:
+            notices.append(f"The search text in the link was cut to {_TEXT_LIMIT} characters.")
+            text = text[:_TEXT_LIMIT]
+        values["text"] = text
+
+        for param, attr, known in (("at", "focus_place", vocabulary.places),
+                                   ("event", "event", vocabulary.events)):
+            value = one(param)
+            if value and value not in known:
+                notices.append(f"Ignored {param}='{_clip(value)}' in the link: there is no such "
+                               f"{'place' if param == 'at' else 'event'}.")
+            elif value:
+                values[attr] = value
+
+        unknown_params = sorted(set(query) - set(cls.query_params()))
+        if unknown_params:
+            notices.append("Ignored unknown link parameter(s): "
+                           + ", ".join(f"'{_clip(p)}'" for p in unknown_params) + ".")
+        return cls(**values, notices=tuple(notices))
+
+    @staticmethod
+    def query_params() -> tuple[str, ...]:
+        """Every parameter name the URL may hold."""
+        return (*LIST_PARAMS, "smode", "from", "to", "q", "at", "event", "lane", "axis")
+
+    def to_query(self) -> dict[str, str]:
+        """Write the state as URL query parameters, leaving out defaults.
+
+        Returns
+        -------
+        dict of str to str
+            Parameters for the URL; ``from_query`` reads them back to an equal state.
+        """
+        default = FilterState()
+        query: dict[str, str] = {}
+        for param, attr in LIST_PARAMS.items():
+            if getattr(self, attr):
+                query[param] = ",".join(getattr(self, attr))
+        if self.source_mode != default.source_mode:
+            query["smode"] = self.source_mode
+        if self.start != default.start:
+            query["from"] = format_month(self.start)
+        if self.end != default.end:
+            query["to"] = format_month(self.end)
+        for param, attr in (("q", "text"), ("at", "focus_place"), ("event", "event")):
+            if getattr(self, attr):
+                query[param] = getattr(self, attr)
+        if self.lane != default.lane:
+            query["lane"] = self.lane
+        if self.axis != default.axis:
+            query["axis"] = self.axis
+        return query
+
+    def cleared(self) -> FilterState:
+        """Return the default state (the Reset control)."""
+        return FilterState()
+
+    def with_(self, **changes) -> FilterState:
+        """Return a copy with ``changes`` applied and no notices."""
+        return replace(self, **changes, notices=())
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The result of applying a state: events to draw, events without a date, and the total."""
+
+    events: pd.DataFrame
+    undated: pd.DataFrame
+    total: int
+
+    @property
+    def summary(self) -> str:
+        """The line a person reads: how many events are shown out of how many."""
+        line = f"Showing {len(self.events)} of {self.total} events"
+        if len(self.undated):
+            line += f" ({len(self.undated)} matching event(s) have no usable date; listed below)"
+        return line + "."
+
+
+def apply_filters(package: Package, state: FilterState) -> Selection:
+    """Select the events ``state`` asks for.
+
+    Parameters
+    ----------
+    package : Package
+        The loaded data.
+    state : FilterState
+        Filters, date window and focus place.
+
+    Returns
+    -------
+    Selection
+        Dated events overlapping the window, matching events without a usable date, and the
+        number of events in the package.
+    """
+    events = package.events
+    mask = matching_mask(package, state)
+    first_day, _ = month_bounds(state.start)
+    _, last_day = month_bounds(state.end)
+    dated = events[schema.HAS_DATE].to_numpy(dtype=bool)
+    earliest = events[schema.EARLIEST].fillna(0).to_numpy(dtype="int64")
+    latest = events[schema.LATEST].fillna(0).to_numpy(dtype="int64")
+    in_window = dated & (earliest <= last_day) & (latest >= first_day)
+    return Selection(
+        events=events[mask & in_window],
+        undated=events[mask & ~dated],
+        total=len(events),
+    )
+
+
+def matching_mask(package: Package, state: FilterState) -> pd.Series:
+    """Return a boolean mask over ``package.events`` for every filter except the window."""
+    events = package.events
+    ids = events["id"]
+    mask = pd.Series(True, index=events.index)
+    if state.factions:
+        links = package.event_factions
+        mask &= ids.isin(links.loc[links["faction_id"].isin(state.factions), "event_id"])
+    if state.sources:
+        mask &= ids.isin(_events_by_sources(package.event_sources, state.sources, state.source_mode))
+    if state.kinds:
+        mask &= events["kind"].isin(state.kinds)
+    if state.episodes:
+        mask &= events["episode"].isin(state.episodes)
+    if state.people:
+        links = package.participants
+        mask &= ids.isin(links.loc[links["person_id"].isin(state.people), "event_id"])
+    if state.places:
+        mask &= events["place_id"].isin(state.places)
+    if state.focus_place:
+        mask &= events["place_id"] == state.focus_place
+    for token in fold(state.text).split():
+        mask &= events[schema.SEARCH_TEXT].str.contains(token, regex=False)
+    return mask
+
+
+def _events_by_sources(event_sources: pd.DataFrame, chosen, mode: str) -> pd.Index:
+    """Events attested by any / all / only the chosen sources."""
+    chosen = set(chosen)
+    in_chosen = event_sources["source_id"].isin(chosen)
+    if mode == "all":
+        counts = event_sources[in_chosen].groupby("event_id")["source_id"].nunique()
+        return counts.index[counts == len(chosen)]
+    attested = pd.Index(event_sources.loc[in_chosen, "event_id"].unique())
+    if mode == "only":
+        elsewhere = pd.Index(event_sources.loc[~in_chosen, "event_id"].unique())
+        return attested.difference(elsewhere)
+    return attested
+
+
+def parse_month(text: str) -> int | None:
+    """Read '656-05' or '0656-05' as a month index; None when it is not such a month."""
+    match = _MONTH_RE.match(text.strip())
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    return month_index(year, month) if 1 <= month <= 12 else None
+
+
+def format_month(index: int) -> str:
+    """Write a month index as '656-05' (the form the URL uses)."""
+    year, month = divmod(index, 12)
+    return f"{year}-{month + 1:02d}"
+
+
+def state_fields() -> tuple[str, ...]:
+    """Names of the state's attributes, for widgets that mirror them."""
+    return tuple(f.name for f in fields(FilterState) if f.name != "notices")
+
+
+def _clip(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"

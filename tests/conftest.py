@@ -1,0 +1,141 @@
+"""Shared fixtures: a tiny data package (5 events, 3 places) built in code, never from data/."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from atlas.paths import DATA_DIR
+
+TINY_TEXT = (
+    "In May 656 the rebels camped near Medina. They besieged the house of the caliph.\n"
+    "In 658 the governor sent an army against Kharbata, and it was defeated there. "
+    "Later an army came from Syria and took Fustat."
+)
+
+
+def quote_row(ident, event_id, quote, source_id="t1", **extra):
+    """Return an attestation row whose offsets are where ``quote`` stands in TINY_TEXT."""
+    start = TINY_TEXT.index(quote)
+    row = {"id": ident, "event_id": event_id, "source_id": source_id, "quote": quote,
+           "start_offset": str(start), "end_offset": str(start + len(quote)), "locator": "¶1",
+           "authority": "", "differs_field": "", "differs_value": "", "note": ""}
+    row.update(extra)
+    return row
+
+
+def tiny_tables() -> dict[str, pd.DataFrame]:
+    """Return the tiny package's tables as string frames that a test may change before writing."""
+    tables = {
+        "sources": [
+            {"id": "t1", "work_id": "tiny", "title": "Tiny chronicle", "work_title": "Tiny",
+             "author": "unknown", "publisher": "", "year": "", "kind": "narrative history",
+             "licence": "CC0", "text_path": "sources/t1.txt", "short": "Tiny", "note": ""},
+            {"id": "t2", "work_id": "tiny", "title": "Tiny article", "work_title": "Tiny",
+             "author": "unknown", "publisher": "", "year": "", "kind": "encyclopedia article",
+             "licence": "CC0", "text_path": "sources/t1.txt", "short": "Other", "note": ""},
+        ],
+        "factions": [
+            {"id": "ali", "name": "Ali's party", "description": "d", "colour": "#009E73"},
+            {"id": "rebels", "name": "Rebels", "description": "d", "colour": "#D55E00"},
+            {"id": "syrians", "name": "Syrians", "description": "d", "colour": "#CC79A7"},
+        ],
+        "episodes": [
+            {"id": "revolt", "name": "Revolt", "order": "1", "description": "d"},
+            {"id": "egypt", "name": "Egypt", "order": "2", "description": "d"},
+        ],
+        "places": [
+            {"id": "medina", "name": "Medina", "aliases": "Madina|Yathrib", "arabic": "المدينة",
+             "lat": "24.467", "lon": "39.611", "location_certainty": "certain",
+             "certainty_note": "", "kind": "city", "coord_source": "test", "landmark": "true",
+             "thurayya_id": "", "pleiades_id": "", "wikidata_id": "Q35484"},
+            {"id": "kharbata", "name": "Kharbata", "aliases": "Kharbita", "arabic": "",
+             "lat": "30.9", "lon": "30.6", "location_certainty": "disputed",
+             "certainty_note": "two candidates", "kind": "town", "coord_source": "test",
+             "landmark": "true", "thurayya_id": "", "pleiades_id": "", "wikidata_id": ""},
+            {"id": "fustat", "name": "Fustat", "aliases": "", "arabic": "",
+             "lat": "30.006", "lon": "31.231", "location_certainty": "certain",
+             "certainty_note": "", "kind": "city", "coord_source": "test", "landmark": "false",
+             "thurayya_id": "", "pleiades_id": "", "wikidata_id": ""},
+        ],
+        "people": [
+            {"id": "uthman", "name": "Uthman", "aliases": "Othman", "arabic": "",
+             "faction_id": "", "role": "caliph", "note": ""},
+            {"id": "gov", "name": "The governor", "aliases": "", "arabic": "",
+             "faction_id": "ali", "role": "governor", "note": ""},
+        ],
+        "events": [
+            {"id": "camp", "title": "Rebels camp", "summary": "They camp.", "start": "0656-05-01",
+             "end": "", "date_basis": "stated", "date_reference": "", "kind": "march",
+             "place_id": "medina", "faction_id": "rebels", "episode": "revolt", "context": "false"},
+            {"id": "siege", "title": "Siege", "summary": "A siege.", "start": "0656-05",
+             "end": "0656-06", "date_basis": "inferred", "date_reference": "after camp",
+             "kind": "siege", "place_id": "medina", "faction_id": "rebels", "episode": "revolt",
+             "context": "false"},
+            {"id": "invasion", "title": "Invasion", "summary": "An attack.", "start": "0658~",
+             "end": "", "date_basis": "stated", "date_reference": "", "kind": "battle",
+             "place_id": "kharbata", "faction_id": "ali", "episode": "egypt", "context": "false"},
+            {"id": "defeat", "title": "Defeat", "summary": "A defeat.", "start": "[0657,0658]",
+             "end": "", "date_basis": "inferred", "date_reference": "after invasion",
+             "kind": "battle", "place_id": "kharbata", "faction_id": "ali", "episode": "egypt",
+             "context": "false"},
+            {"id": "fall", "title": "Fall of Fustat", "summary": "Taken.", "start": "0658-07",
+             "end": "", "date_basis": "external", "date_reference": "Test 2000",
+             "kind": "battle", "place_id": "fustat", "faction_id": "syrians",
+             "episode": "egypt", "context": "false"},
+        ],
+        "attestations": [
+            quote_row("q1", "camp", "In May 656 the rebels camped near Medina"),
+            quote_row("q2", "siege", "They besieged the house of the caliph"),
+            quote_row("q3", "invasion", "the governor sent an army against Kharbata",
+                      differs_field="date", differs_value="0658"),
+            quote_row("q4", "defeat", "it was defeated there"),
+            quote_row("q5", "fall", "an army came from Syria and took Fustat", source_id="t2"),
+        ],
+        "participants": [
+            {"event_id": "siege", "person_id": "uthman", "role": "besieged"},
+            {"event_id": "invasion", "person_id": "gov", "role": "commander"},
+        ],
+    }
+    return {name: pd.DataFrame(rows, dtype=str) for name, rows in tables.items()}
+
+
+def tiny_geo() -> dict[str, dict]:
+    """Return the tiny package's route and region layers as GeoJSON dicts."""
+    route = {"type": "Feature", "properties": {
+        "id": "r1", "event_id": "fall", "faction_id": "syrians", "name": "To Fustat",
+        "certainty": "schematic", "note": "", "reference": "test"},
+        "geometry": {"type": "LineString", "coordinates": [[36.3, 33.5], [31.23, 30.0]]}}
+    region = {"type": "Feature", "properties": {"id": "egypt", "name": "Egypt",
+                                                "certainty": "approximate", "note": ""},
+              "geometry": {"type": "Polygon", "coordinates": [[[29, 25], [33, 25], [33, 31.5],
+                                                               [29, 31.5], [29, 25]]]}}
+    return {"routes.geojson": {"type": "FeatureCollection", "features": [route]},
+            "regions.geojson": {"type": "FeatureCollection", "features": [region]}}
+
+
+def write_package(root: Path, tables=None, geo=None, text: str = TINY_TEXT) -> Path:
+    """Write a package (the real descriptor, given tables and layers) under ``root``.
+
+    Returns the data folder; the layers are in ``root / "geo"``.
+    """
+    tables = tiny_tables() if tables is None else tables
+    geo = tiny_geo() if geo is None else geo
+    data, geo_dir = root / "data", root / "geo"
+    (data / "sources").mkdir(parents=True, exist_ok=True)
+    geo_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DATA_DIR / "datapackage.json", data / "datapackage.json")
+    (data / "sources" / "t1.txt").write_text(text, encoding="utf-8")
+    for name, frame in tables.items():
+        frame.to_csv(data / f"{name}.csv", index=False)
+    for name, layer in geo.items():
+        (geo_dir / name).write_text(json.dumps(layer), encoding="utf-8")
+    return data
+
+
+@pytest.fixture
+def tiny_package_dir(tmp_path) -> Path:
+    """Write the unchanged tiny package and return its data folder."""
+    return write_package(tmp_path)
