@@ -46,6 +46,8 @@ from the first day of the month before to the last day of the month after (``065
 to August 658); a day by seven days each way. A level-2 qualifier on one part widens by the unit
 of the least precise qualified part (``?0656-05-01``, year uncertain, is 655-657). EDTF's own
 "fuzzy" bounds from the ``edtf`` package are not used: they pad a month by more than a year.
+Nor are its strict bounds: it ends months by the Gregorian calendar (February 700 has 28 days
+there, 29 here), so only its parse tree is read and the days are counted here.
 An interval runs from the earliest day of its first end to the latest day of its second; a set
 from its earliest to its latest member, and counts as uncertain.
 """

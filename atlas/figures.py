@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
+from shapely.geometry.base import BaseGeometry
 
 from atlas import schema
 from atlas.dates import jdn_to_iso, month_bounds
@@ -350,16 +352,12 @@ def map_figure(
 
 
 def _line_coordinates(geometries):
-    """Flatten (multi)lines into lon/lat lists with None between parts."""
-    lon: list[float | None] = []
-    lat: list[float | None] = []
-    parts = [geometries] if hasattr(geometries, "geom_type") else list(geometries)
-    for geometry in parts:
-        lines = getattr(geometry, "geoms", [geometry])
-        for line in lines:
-            xs, ys = line.xy
-            lon.extend(xs)
-            lat.extend(ys)
-            lon.append(None)
-            lat.append(None)
+    """Flatten (multi)lines into lon/lat arrays with None between parts, without a loop."""
+    if isinstance(geometries, BaseGeometry):
+        geometries = [geometries]
+    parts = shapely.get_parts(np.asarray(geometries, dtype=object))
+    coords, index = shapely.get_coordinates(parts, return_index=True)
+    breaks = np.append(np.flatnonzero(np.diff(index)) + 1, len(index))
+    lon = np.insert(coords[:, 0].astype(object), breaks, None)
+    lat = np.insert(coords[:, 1].astype(object), breaks, None)
     return lon, lat

@@ -316,3 +316,8 @@ def state_fields() -> tuple[str, ...]:
 
 def _clip(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def visible_routes(routes, events: pd.DataFrame):
+    """The routes of the movements among ``events``."""
+    return routes[routes["event_id"].isin(events["id"])]

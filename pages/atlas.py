@@ -1,0 +1,68 @@
+"""The Atlas page: a timeline beside a map, linked both ways, filtered, held in the URL."""
+
+import streamlit as st
+
+from atlas import ui
+from atlas.detail import event_detail, events_table
+from atlas.figures import map_figure, place_counts, timeline_figure
+from atlas.filters import apply_filters, visible_routes
+
+package = ui.cached_package()
+if not ui.package_usable(package):
+    st.error("The data package could not be loaded. Run `python -m atlas validate` for details.")
+    ui.show_data_problems(package)
+    st.stop()
+
+ui.init_state_from_url(ui.cached_vocabulary(package))
+ui.sidebar_filters(package)
+state = ui.current_state()
+ui.write_url(state)
+
+st.title("Fitna Atlas, 654–658")
+ui.show_url_notices()
+ui.show_data_problems(package)
+selection = apply_filters(package, state)
+
+controls = st.columns([2, 2, 3])
+controls[0].radio("Lanes", ["episode", "place", "faction"], key=ui.KEY["lane"], horizontal=True,
+                  format_func=str.capitalize)
+controls[1].radio("Calendar", ["ce", "ah"], key=ui.KEY["axis"], horizontal=True,
+                  format_func={"ce": "CE (Julian)", "ah": "AH (Hijri)"}.get)
+controls[2].markdown(f"**{selection.summary}**")
+if state.focus_place:
+    place_name = package.places.set_index("id").at[state.focus_place, "name"]
+    st.button(f"Showing only events at {place_name}: show every place",
+              on_click=ui.clear_focus_place)
+
+selected = package.events[package.events["id"] == state.event]
+timeline, geography = st.columns([3, 2], gap="medium")
+with timeline:
+    st.plotly_chart(
+        timeline_figure(selection.events, package.factions, lane=state.lane,
+                        lane_order=list(package.episodes["name"]), axis=state.axis,
+                        window=(state.start, state.end), source_dates=package.source_dates,
+                        selected=state.event),
+        key=ui.TIMELINE_KEY, on_select=ui.on_timeline_select, selection_mode="points",
+        config=ui.PLOTLY_CONFIG, width="stretch",
+    )
+with geography:
+    st.plotly_chart(
+        map_figure(place_counts(selection.events, package.places),
+                   visible_routes(package.routes, selection.events), package.regions,
+                   package.factions,
+                   selected_place=selected["place_id"].iloc[0] if len(selected) else "",
+                   focus_place=state.focus_place, selected_route_event=state.event),
+        key=ui.MAP_KEY, on_select=ui.on_map_select, selection_mode="points",
+        config=ui.PLOTLY_CONFIG, width="stretch",
+    )
+
+ui.event_picker(selection.events, package, state.event)
+detail = event_detail(package, state.event) if state.event else None
+if detail is not None:
+    ui.event_card(detail)
+
+with st.expander(f"Table of the {len(selection.events)} events shown (for screen readers)"):
+    st.dataframe(events_table(selection.events), hide_index=True, width="stretch")
+if len(selection.undated):
+    st.subheader("Matching events with no usable date")
+    st.dataframe(events_table(selection.undated), hide_index=True, width="stretch")

@@ -1,0 +1,185 @@
+"""Tests for atlas/figures.py, read through fig.data and fig.layout."""
+
+import pandas as pd
+import pytest
+
+from atlas.dates import month_index
+from atlas.figures import (
+    DENSE_THRESHOLD,
+    lane_positions,
+    map_figure,
+    place_counts,
+    timeline_figure,
+)
+from atlas.filters import FilterState, apply_filters
+from atlas.load import load_package
+
+
+@pytest.fixture
+def package(tiny_package_dir):
+    """The tiny package, loaded."""
+    return load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+
+
+def marker_traces(fig):
+    """The event marker traces (one per faction)."""
+    return [t for t in fig.data if t.mode == "markers" and t.customdata is not None
+            and t.name not in ("Selected",)]
+
+
+def timeline(package, **kwargs):
+    """The timeline of every event in the tiny package."""
+    return timeline_figure(package.events, package.factions, **kwargs)
+
+
+def test_one_marker_trace_per_faction_coloured_by_faction(package):
+    """Test that each faction present gets one marker trace in its colour, with its events."""
+    fig = timeline(package)
+    traces = {t.name: t for t in marker_traces(fig)}
+    assert set(traces) == {"Ali's party", "Rebels", "Syrians"}
+    assert traces["Rebels"].marker.color == "#D55E00"
+    assert traces["Ali's party"].marker.color == "#009E73"
+    assert sorted(row[0] for row in traces["Rebels"].customdata) == ["camp", "siege"]
+    assert sum(len(t.x) for t in traces.values()) == len(package.events)
+
+
+def test_markers_sit_at_the_best_estimate_in_julian_iso(package):
+    """Test that x values are Julian ISO strings read with xcalendar='julian'."""
+    fig = timeline(package)
+    rebels = next(t for t in marker_traces(fig) if t.name == "Rebels")
+    assert rebels.xcalendar == "julian"
+    assert "0656-05-01" in list(rebels.x)
+    xs = [x for t in fig.data if t.x is not None for x in list(t.x) if x is not None]
+    assert xs and not any(str(x).startswith("1970") for x in xs)
+
+
+def test_uncertain_events_show_their_whole_span_faintly(package):
+    """Test that '[0657,0658]' draws a faint segment from 0657-01-01 to 0658-12-31."""
+    fig = timeline(package)
+    spans = [t for t in fig.data if t.mode == "lines" and t.name == "Ali's party: possible span"]
+    assert len(spans) == 1
+    xs = list(spans[0].x)
+    assert ("0657-01-01", "0658-12-31") in list(zip(xs[0::3], xs[1::3], strict=True))
+    assert spans[0].opacity < 0.5
+    # A single exact day has no span: of the rebels' two events only the siege has one.
+    rebels = next(t for t in fig.data if t.mode == "lines" and t.name.startswith("Rebels"))
+    assert list(rebels.x) == ["0656-05-01", "0656-06-30", None]
+
+
+def test_imprecise_dates_get_an_open_marker(package):
+    """Test that exact days are filled circles and imprecise ones open circles."""
+    rebels = next(t for t in marker_traces(timeline(package)) if t.name == "Rebels")
+    symbols = dict(zip((row[0] for row in rebels.customdata), rebels.marker.symbol, strict=True))
+    assert symbols == {"camp": "circle", "siege": "circle-open-dot"}
+
+
+def test_hover_gives_title_date_words_ah_place_and_sources(package):
+    """Test that the hover data carries the words a person reads."""
+    rebels = next(t for t in marker_traces(timeline(package)) if t.name == "Rebels")
+    camp = next(row for row in rebels.customdata if row[0] == "camp")
+    assert list(camp[1:6]) == ["Rebels camp", "1 May 656", "1 Dhu al-Qa'da 35 AH", "Medina",
+                               "Tiny"]
+    assert "%{customdata[1]}" in rebels.hovertemplate
+
+
+def test_each_sources_own_date_is_a_labelled_diamond(package):
+    """Test that an attestation's differing date is drawn and labelled with its source."""
+    fig = timeline(package, source_dates=package.source_dates)
+    own = next(t for t in fig.data if t.name == "A source's own date")
+    assert list(own.text) == ["Tiny"]
+    assert list(own.x) == ["0658-07-02"]
+    assert own.customdata[0][0] == "invasion"
+
+
+@pytest.mark.parametrize(
+    ("lane", "labels"),
+    [("episode", ["Revolt", "Egypt"]), ("faction", ["Rebels", "Ali's party", "Syrians"]),
+     ("place", ["Medina", "Kharbata", "Fustat"])],
+)
+def test_lanes_follow_the_switch(package, lane, labels):
+    """Test that events sit on episode, faction or place lanes as asked."""
+    fig = timeline(package, lane=lane, lane_order=["Revolt", "Egypt"])
+    assert list(fig.layout.yaxis.ticktext) == labels
+
+
+def test_lane_positions_spread_neighbours_within_their_lane(package):
+    """Test that events on one lane get distinct offsets within half a lane."""
+    y, labels = lane_positions(package.events, "episode", ["Revolt", "Egypt"])
+    by_id = dict(zip(package.events["id"], y, strict=True))
+    assert labels == ["Revolt", "Egypt"]
+    assert by_id["camp"] != by_id["siege"]
+    assert all(abs(by_id[i] - 1) < 0.5 for i in ("invasion", "defeat", "fall"))
+
+
+@pytest.mark.parametrize(("axis", "calendar"), [("ce", "julian"), ("ah", "islamic")])
+def test_axis_switch_sets_the_calendar_and_year_ticks_without_zeros(package, axis, calendar):
+    """Test that the axis uses the Julian or Islamic calendar and '%-Y' year ticks."""
+    fig = timeline(package, axis=axis, window=(month_index(654, 1), month_index(658, 12)))
+    assert fig.layout.xaxis.calendar == calendar
+    assert fig.layout.xaxis.type == "date"
+    formats = [stop.value for stop in fig.layout.xaxis.tickformatstops]
+    assert all("%Y" not in value for value in formats)
+    assert any("%-Y" in value for value in formats)
+    assert list(fig.layout.xaxis.range) == ["0654-01-01", "0659-01-01"]
+
+
+def test_selected_event_is_ringed(package):
+    """Test that the selected event gets a ring at its best date."""
+    fig = timeline(package, selected="camp")
+    ring = next(t for t in fig.data if t.name == "Selected")
+    assert list(ring.x) == ["0656-05-01"]
+
+
+def test_many_events_switch_to_webgl(package):
+    """Test that above the threshold the timeline uses Scattergl traces."""
+    many = pd.concat([package.events] * (DENSE_THRESHOLD // 5 + 1), ignore_index=True)
+    fig = timeline_figure(many, package.factions)
+    assert {t.type for t in fig.data} == {"scattergl"}
+    assert len(fig.data) <= 3 * len(package.factions)
+
+
+def test_place_counts_keep_landmarks_and_places_with_events(package):
+    """Test that counts come from the events shown and landmarks stay."""
+    revolt = apply_filters(package, FilterState(episodes=("revolt",))).events
+    counts = place_counts(revolt, package.places).set_index("id")["count"].to_dict()
+    assert counts == {"medina": 2, "kharbata": 0}
+
+
+def test_map_draws_places_by_certainty_sized_by_count(package):
+    """Test that uncertain places are open markers and size grows with the count."""
+    fig = map_figure(place_counts(package.events, package.places), package.routes,
+                     package.regions, package.factions)
+    certain = next(t for t in fig.data if t.name == "Place")
+    uncertain = next(t for t in fig.data if t.name == "Place, location uncertain")
+    assert uncertain.marker.symbol == "circle-open"
+    assert list(uncertain.text) == ["Kharbata (?)"]
+    sizes = dict(zip((row[0] for row in certain.customdata), certain.marker.size, strict=True))
+    assert sizes["medina"] > sizes["fustat"]
+
+
+def test_map_is_offline_ready_without_modern_borders(package):
+    """Test that the geo layout shows coasts and rivers and hides countries."""
+    geo = map_figure(place_counts(package.events, package.places), package.routes,
+                     package.regions, package.factions).layout.geo
+    assert geo.showcoastlines and geo.showrivers and geo.showland and geo.showocean
+    assert geo.showcountries is False and geo.showsubunits is False
+    assert list(geo.lonaxis.range) == [25, 50] and list(geo.lataxis.range) == [12, 40]
+
+
+def test_map_routes_coloured_by_faction_and_selected_route_bold(package):
+    """Test that routes are drawn in their faction's colour, the selected one wider."""
+    fig = map_figure(place_counts(package.events, package.places), package.routes,
+                     package.regions, package.factions, selected_route_event="fall",
+                     selected_place="fustat", focus_place="medina")
+    route = next(t for t in fig.data if t.name == "Route: Syrians")
+    bold = next(t for t in fig.data if t.name == "Selected route")
+    assert route.line.color == "#CC79A7" and bold.line.width > route.line.width
+    rings = [t for t in fig.data if t.name == "Highlighted place"]
+    assert [list(t.lat) for t in rings] == [[30.006], [24.467]]
+
+
+def test_regions_are_marked_approximate(package):
+    """Test that each region is drawn and named as approximate."""
+    fig = map_figure(place_counts(package.events, package.places), package.routes,
+                     package.regions, package.factions)
+    assert any(t.name == "Egypt (approximate)" and t.fill == "toself" for t in fig.data)
