@@ -4,13 +4,13 @@ import streamlit as st
 
 from atlas import ui
 
-st.set_page_config(page_title="Fitna Atlas", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Fitna Atlas", layout="wide")
 ui.keep_view_state()
 
 package = ui.cached_package()
 pages = st.navigation([
-    st.Page("pages/atlas.py", title="Atlas", icon="🗺️", default=True),
-    st.Page("pages/data.py", title="Data and sources", icon="📚"),
+    st.Page("pages/atlas.py", title="Atlas", default=True),
+    st.Page("pages/data.py", title="Data and sources"),
 ])
 with st.sidebar:
     st.caption(ui.counts_line(package))

@@ -15,14 +15,18 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from atlas import schema
-from atlas.dates import jdn_to_iso, month_bounds
+from atlas.dates import jdn_to_ah, jdn_to_iso, month_bounds
 
 DENSE_THRESHOLD = 3000
 UNCERTAIN_CERTAINTIES = ("approximate", "uncertain", "disputed")
 MAP_LON = (25.0, 50.0)
 MAP_LAT = (12.0, 40.0)
 NEUTRAL = "#999999"
+PLACE_COLOUR = "#8c2d04"
 HIGHLIGHT = "#000000"
+
+# A click selects a point; the ring drawn by the app marks it, so nothing is faded.
+_NO_DIMMING = dict(selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
 
 # Rows within a lane, so that events close in time do not hide each other.
 _SUB_ROWS = 3
@@ -36,14 +40,17 @@ _HOVER_COLUMNS = ["id", "title", schema.DATE_WORDS, schema.AH_WORDS, schema.PLAC
                   schema.SOURCE_LABELS, schema.FACTION_NAME]
 
 # CE ticks: years without leading zeros ("656", not "0656"), months as "May 656".
+# Tick labels by zoom: days, then months, then whole years. Plotly matches stops with inclusive
+# bounds, so the ranges must not touch; "%-Y" writes 656, never 0656.
+_DAY_MS = 86_400_000
 _CE_TICKS = [
-    dict(dtickrange=[None, "M1"], value="%-d %b %-Y"),
-    dict(dtickrange=["M1", "M12"], value="%b %-Y"),
+    dict(dtickrange=[None, 27 * _DAY_MS], value="%-d %b %-Y"),
+    dict(dtickrange=["M1", "M11"], value="%b %-Y"),
     dict(dtickrange=["M12", None], value="%-Y"),
 ]
 _AH_TICKS = [
-    dict(dtickrange=[None, "M1"], value="%-d %b %-Y AH"),
-    dict(dtickrange=["M1", "M12"], value="%b %-Y"),
+    dict(dtickrange=[None, 27 * _DAY_MS], value="%-d %b %-Y AH"),
+    dict(dtickrange=["M1", "M11"], value="%b %-Y"),
     dict(dtickrange=["M12", None], value="%-Y AH"),
 ]
 
@@ -167,6 +174,7 @@ def timeline_figure(
             marker=dict(color=colour, size=13, symbol=symbols,
                         line=dict(color=colour if dense else "#333333", width=1.5)),
             customdata=rows[_HOVER_COLUMNS].to_numpy(), hovertemplate=_TIMELINE_HOVER,
+            **_NO_DIMMING,
         ))
 
     if source_dates is not None and len(source_dates):
@@ -187,19 +195,37 @@ def timeline_figure(
     if window is not None:
         first, _ = month_bounds(window[0])
         _, last = month_bounds(window[1])
-        xaxis["range"] = [jdn_to_iso(first), jdn_to_iso(last + 1)]
+        # The range is read in the axis's calendar, so an AH axis needs AH dates.
+        to_text = _ah_iso if axis == "ah" else jdn_to_iso
+        xaxis["range"] = [to_text(first), to_text(last + 1)]
     fig.update_layout(
         xaxis=xaxis,
-        yaxis=dict(tickvals=list(range(len(labels))), ticktext=labels, autorange="reversed",
+        yaxis=dict(tickvals=list(range(len(labels))), ticktext=[_wrap(label) for label in labels],
+                   autorange="reversed",
                    range=[len(labels) - 0.5, -0.5], showgrid=False, zeroline=False,
                    fixedrange=True),
-        height=max(360, 90 + 64 * len(labels)),
-        margin=dict(l=10, r=10, t=30, b=40),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title=None),
+        height=max(420, 150 + 62 * len(labels)),
+        margin=dict(l=10, r=10, t=10, b=10),
+        legend=dict(orientation="h", yanchor="top", y=-0.14, x=0, title=None, font=dict(size=12)),
         clickmode="event+select", dragmode="pan", hovermode="closest",
         font=dict(size=14),
     )
     return fig
+
+
+def _wrap(label: str, width: int = 18) -> str:
+    """Break a long lane label over two lines at the space nearest its middle."""
+    if len(label) <= width or " " not in label:
+        return label
+    spaces = [i for i, ch in enumerate(label) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return f"{label[:cut]}<br>{label[cut + 1:]}"
+
+
+def _ah_iso(jdn: int) -> str:
+    """An ISO-like string of the tabular Islamic date of ``jdn``, as Plotly's islamic axis reads."""
+    year, month, day = jdn_to_ah(jdn)
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _add_source_dates(fig, events, source_dates, positions, scatter) -> None:
@@ -215,7 +241,7 @@ def _add_source_dates(fig, events, source_dates, positions, scatter) -> None:
     fig.add_trace(scatter(
         x=dates[schema.BEST_ISO], y=dates["event_id"].map(by_id) - 0.3, mode="markers+text",
         xcalendar="julian", name="A source's own date",
-        text=dates["source_label"], textposition="top center", textfont=dict(size=11),
+        text=dates["source_id"], textposition="top center", textfont=dict(size=10),
         marker=dict(symbol="diamond-open", size=11, color="#555555", line=dict(width=2)),
         customdata=custom,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} gives %{customdata[3]}"
@@ -283,7 +309,7 @@ def map_figure(
         fig.add_trace(go.Scattergeo(
             lon=lon, lat=lat, mode="lines", fill="toself", fillcolor="rgba(120,110,90,0.10)",
             line=dict(color="rgba(90,80,60,0.55)", width=1, dash="dot"),
-            name=f"{region.name} (approximate)", hoverinfo="name", showlegend=False))
+            name=f"{region.name} (approximate)", hoverinfo="skip", showlegend=False))
     if len(regions):
         centres = regions.geometry.representative_point()
         fig.add_trace(go.Scattergeo(
@@ -298,35 +324,36 @@ def map_figure(
         fig.add_trace(go.Scattergeo(
             lon=lon, lat=lat, mode="lines", line=dict(color=colours.get(faction_id, NEUTRAL),
                                                       width=2.5, dash="dash"),
-            name=f"Route: {names.get(faction_id, faction_id)}", hoverinfo="name"))
+            name=f"Route: {names.get(faction_id, faction_id)}", hoverinfo="skip"))
     if selected_route_event and len(routes):
         chosen = routes[routes["event_id"] == selected_route_event]
         if len(chosen):
             lon, lat = _line_coordinates(chosen.geometry)
             fig.add_trace(go.Scattergeo(
-                lon=lon, lat=lat, mode="lines", name="Selected route", hoverinfo="name",
+                lon=lon, lat=lat, mode="lines", name="Selected route", hoverinfo="skip",
                 line=dict(color=colours.get(chosen["faction_id"].iloc[0], NEUTRAL), width=7)))
 
-    uncertain = places["location_certainty"].isin(UNCERTAIN_CERTAINTIES)
-    for subset, symbol, label, suffix in ((~uncertain, "circle", "Place", ""),
-                                          (uncertain, "circle-open", "Place, location uncertain",
-                                           " (?)")):
-        rows = places[subset]
-        if rows.empty:
-            continue
-        size = 9 + 7 * np.sqrt(rows["count"].to_numpy())
-        text = rows["name"] + suffix
+    # One trace, largest first, so that a small place beside a big one stays on top and clickable.
+    rows = places.sort_values("count", ascending=False, kind="stable")
+    uncertain = rows["location_certainty"].isin(UNCERTAIN_CERTAINTIES).to_numpy()
+    for symbol, label in (("circle", "Place"), ("circle-open", "Place, location uncertain")):
+        fig.add_trace(go.Scattergeo(lon=[None], lat=[None], mode="markers", name=label,
+                                    hoverinfo="skip", marker=dict(size=12, symbol=symbol,
+                                                                  color=PLACE_COLOUR)))
+    if len(rows):
         custom = np.column_stack([rows["id"], rows["name"], rows["count"],
                                   rows["location_certainty"], rows["certainty_note"].fillna("")])
         fig.add_trace(go.Scattergeo(
-            lon=rows["lon"], lat=rows["lat"], mode="markers+text", text=text,
-            textposition="top center", textfont=dict(size=13, color="#1a1a1a"),
-            name=label, customdata=custom,
-            marker=dict(size=size, symbol=symbol, color="#8c2d04",
+            lon=rows["lon"], lat=rows["lat"], mode="markers+text", name="Places",
+            text=rows["name"] + np.where(uncertain, " (?)", ""), textposition="top center",
+            textfont=dict(size=13, color="#1a1a1a"), customdata=custom, showlegend=False,
+            marker=dict(size=9 + 7 * np.sqrt(rows["count"].to_numpy()),
+                        symbol=np.where(uncertain, "circle-open", "circle"), color=PLACE_COLOUR,
                         opacity=np.where(rows["count"] > 0, 0.9, 0.45),
-                        line=dict(color="#3b1a08", width=1.5)),
+                        line=dict(color="#3b1a08", width=np.where(uncertain, 2.5, 1.5))),
             hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} event(s)<br>"
-                          "Location: %{customdata[3]}<br>%{customdata[4]}<extra></extra>"))
+                          "Location: %{customdata[3]}<br>%{customdata[4]}<extra></extra>",
+            **_NO_DIMMING))
     for place_id, colour, size in ((selected_place, HIGHLIGHT, 30), (focus_place, "#0072B2", 36)):
         row = places[places["id"] == place_id]
         if place_id and len(row):
@@ -344,8 +371,9 @@ def map_figure(
         showcountries=False, showsubunits=False, showframe=False, bgcolor="rgba(0,0,0,0)",
     )
     fig.update_layout(
-        height=560, margin=dict(l=0, r=0, t=30, b=0), clickmode="event+select",
-        dragmode="pan", legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+        height=560, margin=dict(l=0, r=0, t=10, b=10), clickmode="event+select",
+        dragmode="pan", legend=dict(orientation="h", yanchor="top", y=-0.01, x=0,
+                                    font=dict(size=12)),
         font=dict(size=14),
     )
     return fig

@@ -49,9 +49,13 @@ def cached_package() -> Package:
 
 
 @st.cache_resource
-def cached_vocabulary(_package: Package) -> Vocabulary:
-    """The ids the URL may name, computed once per process."""
-    return Vocabulary.from_package(_package)
+def _vocabulary_once(data: str, geo: str) -> Vocabulary:
+    return Vocabulary.from_package(_load_once(data, geo))
+
+
+def cached_vocabulary() -> Vocabulary:
+    """The ids the URL may name, for the package :func:`cached_package` shows."""
+    return _vocabulary_once(str(data_dir()), str(geo_dir()))
 
 
 def month_label(index: int) -> str:

@@ -13,7 +13,7 @@ if not ui.package_usable(package):
     ui.show_data_problems(package)
     st.stop()
 
-ui.init_state_from_url(ui.cached_vocabulary(package))
+ui.init_state_from_url(ui.cached_vocabulary())
 ui.sidebar_filters(package)
 state = ui.current_state()
 ui.write_url(state)

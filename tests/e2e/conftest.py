@@ -1,0 +1,127 @@
+"""Browser fixtures: a real `streamlit run` of the app and Debian's Chromium driven by Playwright.
+
+No browser is downloaded: the tests launch the `chromium` on the PATH (Debian's package, which
+`make test` installs). Screenshots go to artifacts/ (git-ignored) for a person to look at.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from atlas.paths import ROOT
+
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+STARTUP_TIMEOUT = 90
+PROJECTOR = {"width": 1280, "height": 720}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """Start `streamlit run app.py` on a free port; wait until it says it is serving."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+               "--server.port", str(port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    url = f"http://localhost:{port}"
+    try:
+        # Streamlit prints its URL once it serves; read its output until then (bounded by the
+        # health check's own timeout below if the line never comes).
+        for line in process.stdout:
+            if f":{port}" in line:
+                break
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=STARTUP_TIMEOUT) as reply:
+            assert reply.read().decode().strip() == "ok"
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, with background networking off."""
+    executable = shutil.which("chromium")
+    assert executable, "The browser tests need Debian's chromium: apt-get install chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Requests(list):
+    """Every URL a page asked for."""
+
+    def external(self) -> list[str]:
+        """The requests that left this machine."""
+        return [u for u in self if urlparse(u).scheme in ("http", "https", "ws", "wss")
+                and urlparse(u).hostname not in LOCAL_HOSTS]
+
+
+@pytest.fixture
+def requests_seen():
+    """The URLs requested by the test's pages."""
+    return Requests()
+
+
+@pytest.fixture
+def open_page(browser, server_url, requests_seen, request):
+    """Open the app at a query string in a fresh context at projector size; screenshot at end."""
+    contexts = []
+
+    def open_(query: str = "", viewport=None):
+        context = browser.new_context(viewport=viewport or PROJECTOR)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("request", lambda r: requests_seen.append(r.url))
+        page.goto(f"{server_url}/{query}")
+        wait_for_app(page)
+        return page
+
+    yield open_
+    ARTIFACTS.mkdir(exist_ok=True)
+    for number, context in enumerate(contexts):
+        for page in context.pages:
+            page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png", full_page=True)
+        context.close()
+
+
+def wait_for_app(page) -> None:
+    """Wait until both charts are drawn and Streamlit has finished running the script."""
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2",
+                           timeout=60_000)
+    wait_idle(page)
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit shows no running indicator."""
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def artifacts_dir() -> Path:
+    """Where screenshots go."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,144 @@
+"""Browser tests: the Atlas page in Debian's Chromium against a real `streamlit run`."""
+
+import re
+
+import pytest
+
+from atlas.load import load_package
+from tests.e2e.conftest import wait_idle
+
+pytestmark = pytest.mark.e2e
+
+LANDMARKS = ["Medina", "Fustat", "Kharbata", "Siffin", "Dumat al-Jandal"]
+COUNT_RE = re.compile(r"Showing (\d+) of (\d+) events")
+
+
+def shown_count(page) -> tuple[int, int]:
+    """The numbers in the 'Showing N of M events' line."""
+    text = page.get_by_text(COUNT_RE).first.inner_text()
+    shown, total = COUNT_RE.search(text).groups()
+    return int(shown), int(total)
+
+
+def chart(page, index: int):
+    """The timeline (0) or the map (1)."""
+    return page.locator(".js-plotly-plot").nth(index)
+
+
+def click_centre(page, locator) -> None:
+    """Click the middle of an SVG element the way a mouse does (Plotly listens on its overlay)."""
+    box = locator.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def place_point(page, place_id: str):
+    """The map marker of ``place_id``, found through the chart's own data."""
+    index = page.evaluate(
+        """(id) => { const data = document.querySelectorAll('.js-plotly-plot')[1].data;
+                     const places = data.find(t => t.name === 'Places');
+                     return places.customdata.findIndex(row => row[0] === id); }""", place_id)
+    assert index >= 0, f"{place_id} is not on the map"
+    traces = chart(page, 1).locator("g.trace.scattergeo").filter(has=page.locator("text"))
+    return traces.last.locator("path.point").nth(index)
+
+
+def test_the_page_renders_both_charts_with_the_real_data(open_page, requests_seen):
+    """Test that the timeline and the map draw the real events, offline."""
+    page = open_page()
+    shown, total = shown_count(page)
+    assert total == len(load_package().events)
+    assert 0 < shown <= total
+    assert chart(page, 0).locator("path.point").count() >= shown
+    ticks = chart(page, 0).locator(".xtick text").all_text_contents()
+    assert "656" in ticks and not any(t.startswith("0") or "1970" in t for t in ticks)
+    assert requests_seen.external() == []
+
+
+def test_the_map_labels_the_five_places_and_draws_coastlines(open_page, requests_seen):
+    """Test that the offline base map has coasts and rivers and the landmark places labelled."""
+    page = open_page()
+    geo = chart(page, 1)
+    labels = " ".join(geo.locator("text").all_text_contents())
+    for place in LANDMARKS:
+        assert place in labels
+    for layer in ("coastlines", "land", "rivers"):
+        path = geo.locator(f"g.layer.{layer} path").first
+        assert len(path.get_attribute("d") or "") > 1000
+    assert geo.locator("g.layer.countries path").count() == 0
+    assert any("/app/static/topojson/world_50m.json" in url for url in requests_seen)
+    assert requests_seen.external() == []
+
+
+def test_choosing_a_faction_changes_the_count(open_page):
+    """Test that picking a faction in the sidebar narrows the events shown and the URL."""
+    page = open_page()
+    before, total = shown_count(page)
+    factions = page.get_by_test_id("stMultiSelect").filter(has_text="Factions")
+    factions.click()
+    page.keyboard.type("Mu'awiya and the Syrians")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"faction=syrians"))
+    wait_idle(page)
+    after, same_total = shown_count(page)
+    assert same_total == total and 0 < after < before
+
+
+def test_clicking_an_event_opens_its_card_and_a_copied_url_restores_it(open_page):
+    """Test that a click on the timeline opens the card, and the URL reopens the same view."""
+    page = open_page("?episode=egypt_conquest")
+    count = shown_count(page)
+    point = chart(page, 0).locator("g.trace.scatter path.point").first
+    click_centre(page, point)
+    page.wait_for_url(re.compile(r"event="))
+    wait_idle(page)
+    title = page.get_by_test_id("stHeading").filter(has=page.locator("h3")).first.inner_text()
+    assert page.get_by_text("What each source says").is_visible()
+    assert page.locator("blockquote").count() >= 1
+
+    copied = page.url
+    again = open_page(copied.split("/", 3)[3])
+    assert shown_count(again) == count
+    assert again.get_by_test_id("stHeading").filter(
+        has=again.locator("h3")).first.inner_text() == title
+    assert again.locator("blockquote").count() == page.locator("blockquote").count()
+
+
+def test_clicking_a_place_restricts_the_timeline_and_clicking_again_clears(open_page):
+    """Test that a click on a map place narrows the timeline to it, and a second click undoes it."""
+    page = open_page()
+    before, _ = shown_count(page)
+    click_centre(page, place_point(page, "siffin"))
+    page.wait_for_url(re.compile(r"at="))
+    wait_idle(page)
+    narrowed, _ = shown_count(page)
+    assert page.get_by_text("Showing only events at Siffin").is_visible()
+    assert narrowed < before
+    click_centre(page, place_point(page, "siffin"))
+    page.wait_for_url(lambda url: "at=" not in url)
+    wait_idle(page)
+    assert shown_count(page)[0] == before
+
+
+def test_the_ah_axis_shows_hijri_years(open_page):
+    """Test that switching the calendar labels the axis in AH years."""
+    page = open_page()
+    page.get_by_text("AH (Hijri)").click()
+    page.wait_for_url(re.compile(r"axis=ah"))
+    wait_idle(page)
+    ticks = chart(page, 0).locator(".xtick text").all_text_contents()
+    assert "36 AH" in ticks and "656" not in ticks
+
+
+def test_a_bad_link_gets_a_polite_notice(open_page):
+    """Test that unknown link values are reported politely and the page still draws."""
+    page = open_page("?faction=martians&from=soon")
+    assert page.get_by_text("Ignored unknown faction value(s) in the link: 'martians'.").is_visible()
+    assert page.get_by_test_id("stException").count() == 0
+    assert shown_count(page)[0] > 0
+
+
+def test_the_page_stacks_on_a_narrow_screen(open_page):
+    """Test that on a phone-sized screen the map sits below the timeline."""
+    page = open_page(viewport={"width": 600, "height": 900})
+    timeline, geo = chart(page, 0).bounding_box(), chart(page, 1).bounding_box()
+    assert geo["y"] >= timeline["y"] + timeline["height"] - 1
