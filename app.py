@@ -6,6 +6,7 @@ from atlas import ui
 
 st.set_page_config(page_title="Fitna Atlas", layout="wide")
 ui.keep_view_state()
+ui.compact_layout()
 
 package = ui.cached_package()
 pages = st.navigation([

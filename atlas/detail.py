@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from atlas import schema
+from atlas.dates import DateError, describe_edtf
 from atlas.load import Package
 
 _BASIS_WORDS = {
@@ -65,7 +66,17 @@ def event_detail(package: Package, event_id: str) -> EventDetail | None:
     accounts = accounts[["id", "source_id", "source_label", "source_title", "work_title", "quote",
                          "locator", "authority", "differs_field", "differs_value", "note"]]
     accounts = accounts.reset_index(drop=True)
+    is_date = accounts["differs_field"] == schema.DATE_FIELD
+    accounts.loc[is_date, "differs_value"] = accounts.loc[is_date, "differs_value"].map(
+        _date_in_words)
     return EventDetail(event, basis, people, accounts, disagreement_table(accounts))
+
+
+def _date_in_words(value: str) -> str:
+    try:
+        return describe_edtf(value)
+    except DateError:
+        return value
 
 
 def disagreement_table(accounts: pd.DataFrame) -> pd.DataFrame:

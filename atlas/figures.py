@@ -189,8 +189,7 @@ def timeline_figure(
 
     xaxis = dict(type="date", calendar="islamic" if axis == "ah" else "julian",
                  tickformatstops=_AH_TICKS if axis == "ah" else _CE_TICKS,
-                 title=dict(text="AH (tabular Islamic calendar)" if axis == "ah"
-                            else "CE (Julian calendar)"),
+                 title=None,
                  showgrid=True, gridcolor="rgba(128,128,128,0.25)")
     if window is not None:
         first, _ = month_bounds(window[0])
@@ -204,9 +203,9 @@ def timeline_figure(
                    autorange="reversed",
                    range=[len(labels) - 0.5, -0.5], showgrid=False, zeroline=False,
                    fixedrange=True),
-        height=max(420, 150 + 62 * len(labels)),
+        height=max(320, 80 + 58 * len(labels)),
         margin=dict(l=10, r=10, t=10, b=10),
-        legend=dict(orientation="h", yanchor="top", y=-0.14, x=0, title=None, font=dict(size=12)),
+        showlegend=False,
         clickmode="event+select", dragmode="pan", hovermode="closest",
         font=dict(size=14),
     )

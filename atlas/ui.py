@@ -7,6 +7,7 @@ them (:func:`write_url`), so a copied link restores the view.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import streamlit as st
@@ -156,6 +157,11 @@ def sidebar_filters(package: Package) -> None:
     episodes = package.episodes.set_index("id")["name"]
     kinds = sorted(package.events["kind"].unique())
     with st.sidebar:
+        st.header("View")
+        st.radio("Timeline lanes", ["episode", "place", "faction"], key=KEY["lane"],
+                 horizontal=True, format_func=str.capitalize)
+        st.radio("Calendar", ["ce", "ah"], key=KEY["axis"], horizontal=True,
+                 format_func={"ce": "CE (Julian)", "ah": "AH (Hijri)"}.get)
         st.header("Filters")
         st.text_input("Search (any spelling: Othman, Dumatul…)", key=KEY["text"])
         st.multiselect("Factions", list(factions.index), key=KEY["factions"],
@@ -263,3 +269,29 @@ def keep_view_state() -> None:
     for key in KEY.values():
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+def timeline_key(axis: str) -> None:
+    """One line under the timeline saying how to read it."""
+    calendar = ("Ticks: AH years and months, tabular Islamic calendar" if axis == "ah"
+                else "Ticks: CE years, Julian calendar")
+    st.caption(f"{calendar}. Filled circle: a date given to the day; hollow circle: approximate "
+               "or uncertain, with its possible span as a faint bar; ◇ with a number: the date "
+               "that source (its id) gives. Click an event to read what each source says.")
+
+
+def faction_key(factions, faction_ids) -> None:
+    """The timeline's colour key: one coloured dot per faction shown (wraps on narrow screens)."""
+    shown = factions[factions["id"].isin(set(faction_ids))]
+    items = "".join(
+        f'<span style="white-space:nowrap;margin-right:1.1em">'
+        f'<span style="color:{colour};font-size:1.25em" aria-hidden="true">●</span> '
+        f"{html.escape(name)}</span> "
+        for name, colour in zip(shown["name"], shown["colour"], strict=True))
+    st.markdown(f'<div style="line-height:1.9">{items}</div>', unsafe_allow_html=True)
+
+
+def compact_layout() -> None:
+    """Trim Streamlit's top padding so a 1280x720 projector shows the charts, not white space."""
+    st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>",
+                unsafe_allow_html=True)

@@ -23,20 +23,16 @@ ui.show_url_notices()
 ui.show_data_problems(package)
 selection = apply_filters(package, state)
 
-controls = st.columns([2, 2, 3])
-controls[0].radio("Lanes", ["episode", "place", "faction"], key=ui.KEY["lane"], horizontal=True,
-                  format_func=str.capitalize)
-controls[1].radio("Calendar", ["ce", "ah"], key=ui.KEY["axis"], horizontal=True,
-                  format_func={"ce": "CE (Julian)", "ah": "AH (Hijri)"}.get)
-controls[2].markdown(f"**{selection.summary}**")
+st.markdown(f"**{selection.summary}**")
 if state.focus_place:
     place_name = package.places.set_index("id").at[state.focus_place, "name"]
     st.button(f"Showing only events at {place_name}: show every place",
               on_click=ui.clear_focus_place)
 
 selected = package.events[package.events["id"] == state.event]
-timeline, geography = st.columns([3, 2], gap="medium")
+timeline, geography = st.columns([5, 3], gap="small")
 with timeline:
+    ui.faction_key(package.factions, selection.events["faction_id"])
     st.plotly_chart(
         timeline_figure(selection.events, package.factions, lane=state.lane,
                         lane_order=list(package.episodes["name"]), axis=state.axis,
@@ -45,6 +41,7 @@ with timeline:
         key=ui.TIMELINE_KEY, on_select=ui.on_timeline_select, selection_mode="points",
         config=ui.PLOTLY_CONFIG, width="stretch",
     )
+    ui.timeline_key(state.axis)
 with geography:
     st.plotly_chart(
         map_figure(place_counts(selection.events, package.places),

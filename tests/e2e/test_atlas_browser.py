@@ -92,7 +92,7 @@ def test_clicking_an_event_opens_its_card_and_a_copied_url_restores_it(open_page
     page.wait_for_url(re.compile(r"event="))
     wait_idle(page)
     title = page.get_by_test_id("stHeading").filter(has=page.locator("h3")).first.inner_text()
-    assert page.get_by_text("What each source says").is_visible()
+    assert page.get_by_text("What each source says", exact=True).is_visible()
     assert page.locator("blockquote").count() >= 1
 
     copied = page.url
