@@ -23,7 +23,9 @@ MAP_LON = (25.0, 50.0)
 MAP_LAT = (12.0, 40.0)
 NEUTRAL = "#999999"
 PLACE_COLOUR = "#8c2d04"
-HIGHLIGHT = "#000000"
+# Mid greys read on both the light and the dark theme.
+HIGHLIGHT = "#7f7f7f"
+SOURCE_DATE = "#8a8a8a"
 
 # A click selects a point; the ring drawn by the app marks it, so nothing is faded.
 _NO_DIMMING = dict(selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
@@ -184,7 +186,7 @@ def timeline_figure(
         fig.add_trace(go.Scatter(
             x=[events.at[row, schema.BEST_ISO]], y=[positions[row]], mode="markers",
             xcalendar="julian", name="Selected", showlegend=False, hoverinfo="skip",
-            marker=dict(size=26, symbol="circle-open", color=HIGHLIGHT, line=dict(width=3)),
+            marker=dict(size=26, symbol="circle-open", color=HIGHLIGHT, line=dict(width=4)),
         ))
 
     xaxis = dict(type="date", calendar="islamic" if axis == "ah" else "julian",
@@ -241,7 +243,7 @@ def _add_source_dates(fig, events, source_dates, positions, scatter) -> None:
         x=dates[schema.BEST_ISO], y=dates["event_id"].map(by_id) - 0.3, mode="markers+text",
         xcalendar="julian", name="A source's own date",
         text=dates["source_id"], textposition="top center", textfont=dict(size=10),
-        marker=dict(symbol="diamond-open", size=11, color="#555555", line=dict(width=2)),
+        marker=dict(symbol="diamond-open", size=11, color=SOURCE_DATE, line=dict(width=2)),
         customdata=custom,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} gives %{customdata[3]}"
                       "<extra>%{customdata[4]}</extra>",

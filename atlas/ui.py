@@ -204,8 +204,19 @@ def show_data_problems(package: Package) -> None:
             st.markdown(f"…and {len(errors) - 200} more: run `python -m atlas validate`.")
 
 
+PICKER_LIMIT = 2000
+
+
 def event_picker(events, package: Package, selected: str) -> None:
-    """A keyboard-reachable alternative to clicking the timeline: choose the event to read."""
+    """A keyboard-reachable alternative to clicking the timeline: choose the event to read.
+
+    A browser cannot list a hundred thousand options usefully, so past ``PICKER_LIMIT`` the box
+    offers the first events by date and asks for a narrower filter.
+    """
+    if len(events) > PICKER_LIMIT:
+        events = events.nsmallest(PICKER_LIMIT, schema.EARLIEST)
+        st.caption(f"The box below lists the first {PICKER_LIMIT} events by date; filter to "
+                   "narrow it, or click the timeline.")
     options = [""] + list(events["id"])
     if selected and selected not in set(options) and selected in set(package.events["id"]):
         options.append(selected)

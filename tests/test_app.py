@@ -106,7 +106,7 @@ def test_selecting_an_event_opens_its_card_with_each_sources_words(tiny_app):
     text = markdown_text(at)
     assert "> the governor sent an army against Kharbata" in text
     assert "The governor (commander)" in text
-    assert "*Differs on date:* 0658" in text
+    assert "*Differs on date:* 658" in text
     assert at.query_params["event"] == "invasion"
 
 

@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -105,6 +104,8 @@ def open_page(browser, server_url, requests_seen, request):
         for page in context.pages:
             page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png", full_page=True)
         context.close()
+    # Offline-first: whatever a test did, no page may have asked anything of another host.
+    assert requests_seen.external() == []
 
 
 def wait_for_app(page) -> None:
@@ -119,9 +120,3 @@ def wait_idle(page) -> None:
     """Wait until Streamlit shows no running indicator."""
     page.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-
-
-def artifacts_dir() -> Path:
-    """Where screenshots go."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
