@@ -53,5 +53,9 @@ unit: $(VENV)/.dev
 e2e: $(VENV)/.dev chromium
 	$(BIN)/pytest tests/e2e
 
+# Prints timings of load, filter and figures for synthetic packages of 1k, 10k and 100k events.
+bench: $(VENV)/.runtime
+	$(BIN)/python -m benchmarks.bench_scale $(SIZES)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import edtf
 import numpy as np
@@ -504,6 +505,13 @@ def _parse(text: str) -> tuple[str, tuple[_Member, ...]]:
     text = text.strip()
     if not text:
         raise DateError(f"{text!r} is not an EDTF date: it is empty; {_FORMS_HINT}")
+    return _parse_text(text)
+
+
+# edtf's pyparsing grammar takes about 15 ms a string; real data repeats a few hundred distinct
+# strings, so each is parsed once per process (errors are not cached and re-raise each time).
+@lru_cache(maxsize=16384)
+def _parse_text(text: str) -> tuple[str, tuple[_Member, ...]]:
     _check_text(text)
     try:
         parsed = edtf.parse_edtf(text)
