@@ -99,11 +99,6 @@ def disagreement_table(accounts: pd.DataFrame) -> pd.DataFrame:
     return table.fillna("not stated")
 
 
-def date_basis_words(basis: str) -> str:
-    """Say how a date is known, in words."""
-    return _BASIS_WORDS.get(basis, basis)
-
-
 def card_date(event: pd.Series) -> str:
     """The card's date line: CE words, then AH words when there are any."""
     words = event[schema.DATE_WORDS]

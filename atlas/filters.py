@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -197,10 +197,6 @@ class FilterState:
             query["axis"] = self.axis
         return query
 
-    def cleared(self) -> FilterState:
-        """Return the default state (the Reset control)."""
-        return FilterState()
-
     def with_(self, **changes) -> FilterState:
         """Return a copy with ``changes`` applied and no notices."""
         return replace(self, **changes, notices=())
@@ -307,11 +303,6 @@ def format_month(index: int) -> str:
     """Write a month index as '656-05' (the form the URL uses)."""
     year, month = divmod(index, 12)
     return f"{year}-{month + 1:02d}"
-
-
-def state_fields() -> tuple[str, ...]:
-    """Names of the state's attributes, for widgets that mirror them."""
-    return tuple(f.name for f in fields(FilterState) if f.name != "notices")
 
 
 def _clip(value: str, limit: int = 40) -> str:
