@@ -122,3 +122,15 @@ def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
     columns = {"id": "Id", "short": "Label", "title": "Title", "work_title": "Work",
                "author": "Author", "kind": "Kind", "licence": "Licence", "note": "Note"}
     return sources[list(columns)].rename(columns=columns)
+
+
+def event_place(package: Package, event_id: str) -> str:
+    """The place id of ``event_id``, or "" when there is no such event or it has no place."""
+    places = package.events.loc[package.events["id"] == event_id, "place_id"]
+    return places.iloc[0] if len(places) else ""
+
+
+def place_name(package: Package, place_id: str) -> str:
+    """The name of ``place_id``, or the id itself when it is unknown."""
+    names = package.places.loc[package.places["id"] == place_id, "name"]
+    return names.iloc[0] if len(names) else place_id

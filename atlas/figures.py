@@ -81,8 +81,10 @@ def lane_positions(events: pd.DataFrame, lane: str, lane_order: list[str] | None
     names = events[column].replace("", "(no place)" if lane == "place" else "(none)")
     ordered = events.assign(_lane=names).sort_values(schema.BEST, kind="stable")
     seen = list(dict.fromkeys(ordered["_lane"]))
-    order = [name for name in (lane_order or []) if name in set(seen)]
-    labels = order + [name for name in seen if name not in set(order)]
+    seen_set = set(seen)
+    order = [name for name in (lane_order or []) if name in seen_set]
+    order_set = set(order)
+    labels = order + [name for name in seen if name not in order_set]
     index = pd.Series(range(len(labels)), index=labels)
     lane_index = names.map(index).to_numpy(dtype=float)
     sub_row = ordered.groupby("_lane", sort=False).cumcount().reindex(events.index).to_numpy()
@@ -147,8 +149,10 @@ def timeline_figure(
     positions = pd.Series(y, index=events.index)
     fig = go.Figure()
     factions = factions.set_index("id")
-    present = [f for f in factions.index if f in set(events["faction_id"])]
-    present += [f for f in events["faction_id"].unique() if f not in set(factions.index)]
+    acting = set(events["faction_id"].unique())
+    known = set(factions.index)
+    present = [f for f in factions.index if f in acting]
+    present += [f for f in events["faction_id"].unique() if f not in known]
 
     spans = events[schema.LATEST] > events[schema.EARLIEST]
     firm = spans & (events[schema.PRECISION] == "day") & ~events[schema.APPROXIMATE] & \
@@ -181,8 +185,9 @@ def timeline_figure(
 
     if source_dates is not None and len(source_dates):
         _add_source_dates(fig, events, source_dates, positions, scatter)
-    if selected and selected in set(events["id"]):
-        row = events.index[events["id"] == selected][0]
+    is_selected = events["id"] == selected
+    if selected and is_selected.any():
+        row = events.index[is_selected][0]
         fig.add_trace(go.Scatter(
             x=[events.at[row, schema.BEST_ISO]], y=[positions[row]], mode="markers",
             xcalendar="julian", name="Selected", showlegend=False, hoverinfo="skip",

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -292,11 +291,11 @@ def _check_unique(frame, primary_key, file, report) -> pd.DataFrame:
     duplicated = frame.duplicated(subset=primary_key, keep="first")
     if duplicated.any():
         column = ", ".join(primary_key)
-        shown = frame[duplicated].assign(_key=frame[primary_key].agg(" / ".join, axis=1))
-        for row, key in zip(shown[ROW], shown["_key"], strict=True):
-            first = frame.loc[(frame[primary_key].agg(" / ".join, axis=1) == key), ROW].iloc[0]
-            report.add(file, row, column, key, f"this id is already used in row {first}; "
-                       "the row was left out")
+        keys = frame[primary_key].agg(" / ".join, axis=1)
+        first_row = frame[ROW].groupby(keys, sort=False).first()
+        for row, key in zip(frame.loc[duplicated, ROW], keys[duplicated], strict=True):
+            report.add(file, row, column, key, f"this id is already used in row "
+                       f"{first_row[key]}; the row was left out")
     return frame[~duplicated]
 
 
@@ -372,8 +371,8 @@ def _check_quotes(attestations, texts, resources, report) -> pd.DataFrame:
             continue
         severity, column, message = _quote_verdict(text, quote, start, end)
         if message:
-            report.add(file, row, column, quote if column == "quote" else
-                       (start if column == "start_offset" else end), message, severity)
+            value = {"quote": quote, "start_offset": start, "end_offset": end}[column]
+            report.add(file, row, column, value, message, severity)
         keep.append(severity != ERROR)
     return attestations[np.array(keep, dtype=bool)].reset_index(drop=True)
 
@@ -409,13 +408,6 @@ def _check_attested(events, attestations, events_file, report) -> None:
 # --- dates ----------------------------------------------------------------------------------
 
 
-@cache
-def _bounds(start: str, end: str):
-    """Parse once per distinct (start, end): real data repeats dates a great deal."""
-    return event_bounds(start, end or None)
-
-
-@cache
 def _words(start: str, end: str) -> str:
     if not start:
         return "undated"
@@ -430,7 +422,7 @@ def _add_dates(events, events_file, report) -> pd.DataFrame:
             rows.append((start, end, None, None, "", False, False, "undated", "", None))
             continue
         try:
-            b = _bounds(start, end)
+            b = event_bounds(start, end or None)
             rows.append((start, end, b.earliest, b.latest, b.precision, b.approximate, b.uncertain,
                          _words(start, end), describe_ah(b), None))
         except DateError as exc:
@@ -573,6 +565,7 @@ def _read_layer(geo_dir, name, report, valid_events, tables) -> gpd.GeoDataFrame
         report.add(name, None, None, None, f"the layer cannot be read ({exc})")
         return empty
     layer = layer.reset_index(drop=True)
+    # Features are numbered from 1 in the order of the file.
     layer[ROW] = np.arange(1, len(layer) + 1)
     if layer.crs is None:
         layer = layer.set_crs("EPSG:4326")
@@ -596,7 +589,6 @@ def _read_layer(geo_dir, name, report, valid_events, tables) -> gpd.GeoDataFrame
                 report.add(name, row, column, value, "there is no such id in the data package; "
                            "the feature was left out")
             keep &= ~unknown
-    # Feature numbers count from 1 in the order of the file.
     return layer[keep].reset_index(drop=True)
 
 

@@ -84,8 +84,8 @@ def init_state_from_url(vocabulary: Vocabulary) -> None:
     """On a session's first run, fill the view's widgets from the URL and keep any notices."""
     if st.session_state.get(_URL_LOADED):
         return
-    state = FilterState.from_query(st.query_params.to_dict() | {
-        name: st.query_params.get_all(name) for name in st.query_params}, vocabulary)
+    query = {name: st.query_params.get_all(name) for name in st.query_params}
+    state = FilterState.from_query(query, vocabulary)
     _store(state)
     st.session_state[_NOTICES] = list(state.notices)
     st.session_state[_URL_LOADED] = True
@@ -218,9 +218,9 @@ def event_picker(events, package: Package, selected: str) -> None:
         st.caption(f"The box below lists the first {PICKER_LIMIT} events by date; filter to "
                    "narrow it, or click the timeline.")
     options = [""] + list(events["id"])
-    if selected and selected not in set(options) and selected in set(package.events["id"]):
+    if selected and selected not in set(options) and (package.events["id"] == selected).any():
         options.append(selected)
-    titles = package.events.set_index("id")
+    titles = package.events[package.events["id"].isin(options)].set_index("id")
     st.selectbox(
         "Event to read", options, key=KEY["event"],
         format_func=lambda i: "(click an event on the timeline, or choose one here)" if not i

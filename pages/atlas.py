@@ -3,7 +3,7 @@
 import streamlit as st
 
 from atlas import ui
-from atlas.detail import event_detail, events_table
+from atlas.detail import event_detail, event_place, events_table, place_name
 from atlas.figures import map_figure, place_counts, timeline_figure
 from atlas.filters import apply_filters, visible_routes
 
@@ -25,11 +25,10 @@ selection = apply_filters(package, state)
 
 st.markdown(f"**{selection.summary}**")
 if state.focus_place:
-    place_name = package.places.set_index("id").at[state.focus_place, "name"]
-    st.button(f"Showing only events at {place_name}: show every place",
+    st.button(f"Showing only events at {place_name(package, state.focus_place)}: "
+              "show every place",
               on_click=ui.clear_focus_place)
 
-selected = package.events[package.events["id"] == state.event]
 timeline, geography = st.columns([5, 3], gap="small")
 with timeline:
     ui.faction_key(package.factions, selection.events["faction_id"])
@@ -47,7 +46,7 @@ with geography:
         map_figure(place_counts(selection.events, package.places),
                    visible_routes(package.routes, selection.events), package.regions,
                    package.factions,
-                   selected_place=selected["place_id"].iloc[0] if len(selected) else "",
+                   selected_place=event_place(package, state.event),
                    focus_place=state.focus_place, selected_route_event=state.event),
         key=ui.MAP_KEY, on_select=ui.on_map_select, selection_mode="points",
         config=ui.PLOTLY_CONFIG, width="stretch",

@@ -68,3 +68,13 @@ def test_events_table_is_in_date_order_with_readable_columns(package):
 def test_sources_table_names_licence_and_kind(package):
     """Test that the sources table shows what a reader needs."""
     assert {"Licence", "Kind", "Title"} <= set(sources_table(package.sources).columns)
+
+
+def test_event_place_and_place_name_look_up_or_fall_back(package):
+    """Test the page's look-ups: an event's place id and a place's name, with safe fallbacks."""
+    from atlas.detail import event_place, place_name
+
+    assert event_place(package, "fall") == "fustat"
+    assert event_place(package, "nothing") == ""
+    assert place_name(package, "fustat") == "Fustat"
+    assert place_name(package, "atlantis") == "atlantis"
