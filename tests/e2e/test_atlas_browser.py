@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from atlas.load import load_package
 from tests.e2e.conftest import wait_idle
@@ -18,6 +19,13 @@ def shown_count(page) -> tuple[int, int]:
     text = page.get_by_text(COUNT_RE).first.inner_text()
     shown, total = COUNT_RE.search(text).groups()
     return int(shown), int(total)
+
+
+def wait_for_count_change(page, before: tuple[int, int]) -> tuple[int, int]:
+    """Wait until the rerun after an interaction has redrawn the count line; return the new one."""
+    expect(page.get_by_text(COUNT_RE).first).not_to_have_text(
+        f"Showing {before[0]} of {before[1]} events", timeout=30_000)
+    return shown_count(page)
 
 
 def chart(page, index: int):
@@ -78,8 +86,7 @@ def test_choosing_a_faction_changes_the_count(open_page):
     page.keyboard.type("Mu'awiya and the Syrians")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"faction=syrians"))
-    wait_idle(page)
-    after, same_total = shown_count(page)
+    after, same_total = wait_for_count_change(page, (before, total))
     assert same_total == total and 0 < after < before
 
 
@@ -90,9 +97,9 @@ def test_clicking_an_event_opens_its_card_and_a_copied_url_restores_it(open_page
     point = chart(page, 0).locator("g.trace.scatter path.point").first
     click_centre(page, point)
     page.wait_for_url(re.compile(r"event="))
+    expect(page.get_by_text("What each source says", exact=True)).to_be_visible(timeout=30_000)
     wait_idle(page)
     title = page.get_by_test_id("stHeading").filter(has=page.locator("h3")).first.inner_text()
-    assert page.get_by_text("What each source says", exact=True).is_visible()
     assert page.locator("blockquote").count() >= 1
 
     copied = page.url
@@ -106,17 +113,16 @@ def test_clicking_an_event_opens_its_card_and_a_copied_url_restores_it(open_page
 def test_clicking_a_place_restricts_the_timeline_and_clicking_again_clears(open_page):
     """Test that a click on a map place narrows the timeline to it, and a second click undoes it."""
     page = open_page()
-    before, _ = shown_count(page)
+    before = shown_count(page)
     click_centre(page, place_point(page, "siffin"))
     page.wait_for_url(re.compile(r"at="))
+    expect(page.get_by_text("Showing only events at Siffin")).to_be_visible(timeout=30_000)
+    narrowed = wait_for_count_change(page, before)
+    assert narrowed[0] < before[0]
     wait_idle(page)
-    narrowed, _ = shown_count(page)
-    assert page.get_by_text("Showing only events at Siffin").is_visible()
-    assert narrowed < before
     click_centre(page, place_point(page, "siffin"))
     page.wait_for_url(lambda url: "at=" not in url)
-    wait_idle(page)
-    assert shown_count(page)[0] == before
+    assert wait_for_count_change(page, narrowed) == before
 
 
 def test_the_ah_axis_shows_hijri_years(open_page):
@@ -124,7 +130,8 @@ def test_the_ah_axis_shows_hijri_years(open_page):
     page = open_page()
     page.get_by_text("AH (Hijri)").click()
     page.wait_for_url(re.compile(r"axis=ah"))
-    wait_idle(page)
+    expect(chart(page, 0).locator(".xtick text").filter(has_text="AH").first).to_be_visible(
+        timeout=30_000)
     ticks = chart(page, 0).locator(".xtick text").all_text_contents()
     assert "36 AH" in ticks and "656" not in ticks
 
@@ -132,7 +139,7 @@ def test_the_ah_axis_shows_hijri_years(open_page):
 def test_a_bad_link_gets_a_polite_notice(open_page):
     """Test that unknown link values are reported politely and the page still draws."""
     page = open_page("?faction=martians&from=soon")
-    assert page.get_by_text("Ignored unknown faction value(s) in the link: 'martians'.").is_visible()
+    expect(page.get_by_text("Ignored unknown faction value(s) in the link: 'martians'.")).to_be_visible()
     assert page.get_by_test_id("stException").count() == 0
     assert shown_count(page)[0] > 0
 
