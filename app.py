@@ -11,7 +11,11 @@ ui.compact_layout()
 package = ui.cached_package()
 pages = st.navigation([
     st.Page("pages/atlas.py", title="Atlas", default=True),
-    st.Page("pages/data.py", title="Data and sources"),
+    st.Page("pages/compare.py", title="Compare the sources", url_path="compare"),
+    st.Page("pages/sources.py", title="Sources", url_path="sources"),
+    st.Page("pages/people.py", title="People", url_path="people"),
+    st.Page("pages/places.py", title="Places", url_path="places"),
+    st.Page("pages/data.py", title="About and data", url_path="about"),
 ])
 with st.sidebar:
     st.caption(ui.counts_line(package))

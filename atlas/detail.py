@@ -68,11 +68,12 @@ def event_detail(package: Package, event_id: str) -> EventDetail | None:
     accounts = accounts.reset_index(drop=True)
     is_date = accounts["differs_field"] == schema.DATE_FIELD
     accounts.loc[is_date, "differs_value"] = accounts.loc[is_date, "differs_value"].map(
-        _date_in_words)
+        date_in_words)
     return EventDetail(event, basis, people, accounts, disagreement_table(accounts))
 
 
-def _date_in_words(value: str) -> str:
+def date_in_words(value: str) -> str:
+    """An EDTF value a source gives, in words ('April 656'); the value itself if it is not EDTF."""
     try:
         return describe_edtf(value)
     except DateError:

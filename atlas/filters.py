@@ -14,15 +14,19 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from atlas import schema
-from atlas.dates import month_bounds, month_index
+from atlas.dates import jdn_to_julian, month_bounds, month_index
 from atlas.load import Package
 from atlas.text import fold
 
+# The window of a package with no dated events; otherwise the data decides (see
+# :meth:`Vocabulary.from_package`).
 DEFAULT_START = month_index(654, 1)
 DEFAULT_END = month_index(658, 12)
-# The window slider reaches from January 650 to December 660.
 WINDOW_MIN = month_index(650, 1)
 WINDOW_MAX = month_index(660, 12)
+# How far the window slider reaches beyond the default window, in months.
+REACH_BEFORE = 48
+REACH_AFTER = 24
 
 _MONTH_RE = re.compile(r"^(\d{1,4})-(\d{1,2})$")
 _TEXT_LIMIT = 200
@@ -35,6 +39,7 @@ LIST_PARAMS = {
     "episode": "episodes",
     "person": "people",
     "place": "places",
+    "authority": "authorities",
 }
 
 
@@ -48,11 +53,24 @@ class Vocabulary:
     episodes: frozenset[str] = frozenset()
     people: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
+    authorities: frozenset[str] = frozenset()
     events: frozenset[str] = frozenset()
+    default_start: int = DEFAULT_START
+    default_end: int = DEFAULT_END
+    window_min: int = WINDOW_MIN
+    window_max: int = WINDOW_MAX
 
     @classmethod
     def from_package(cls, package: Package) -> Vocabulary:
-        """Collect the ids of every filterable thing in ``package``."""
+        """Collect the ids of every filterable thing in ``package``, and its date window.
+
+        The default window runs from January of the year in which the earliest main event may
+        have begun to December of the year of the last main event's best date ("main": not
+        flagged as context); the slider reaches four years before it and two after, and always
+        to every dated event.
+        """
+        cited = package.attestations["authority"].fillna("")
+        window = _data_window(package.events)
         return cls(
             factions=frozenset(package.factions["id"]),
             sources=frozenset(package.sources["id"]),
@@ -60,8 +78,30 @@ class Vocabulary:
             episodes=frozenset(package.episodes["id"]),
             people=frozenset(package.people["id"]),
             places=frozenset(package.places["id"]),
+            authorities=frozenset(cited[cited != ""]),
             events=frozenset(package.events["id"]),
+            **window,
         )
+
+    def default_state(self) -> FilterState:
+        """The view a new visitor sees: no filters, the data's default window."""
+        return FilterState(start=self.default_start, end=self.default_end)
+
+
+def _data_window(events: pd.DataFrame) -> dict[str, int]:
+    dated = events[events[schema.HAS_DATE].astype(bool)] if len(events) else events
+    if dated.empty:
+        return {}
+    main = dated[~dated["context"].astype(bool)] if "context" in dated else dated
+    main = main if len(main) else dated
+    first_year = jdn_to_julian(int(main[schema.EARLIEST].min()))[0]
+    last_year = jdn_to_julian(int(main[schema.BEST].max()))[0]
+    start, end = month_index(first_year, 1), month_index(last_year, 12)
+    all_first = month_index(*jdn_to_julian(int(dated[schema.EARLIEST].min()))[:2])
+    all_last = month_index(*jdn_to_julian(int(dated[schema.LATEST].max()))[:2])
+    return {"default_start": start, "default_end": end,
+            "window_min": min(start - REACH_BEFORE, all_first),
+            "window_max": max(end + REACH_AFTER, all_last)}
 
 
 @dataclass(frozen=True)
@@ -75,6 +115,7 @@ class FilterState:
     episodes: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    authorities: tuple[str, ...] = ()
     start: int = DEFAULT_START
     end: int = DEFAULT_END
     text: str = ""
@@ -130,18 +171,20 @@ class FilterState:
             elif value:
                 values[attr] = value
 
-        for param, default in (("from", DEFAULT_START), ("to", DEFAULT_END)):
+        v = vocabulary
+        for param, default in (("from", v.default_start), ("to", v.default_end)):
             value = one(param)
             month = parse_month(value) if value else default
-            if month is None or not WINDOW_MIN <= month <= WINDOW_MAX:
+            if month is None or not v.window_min <= month <= v.window_max:
                 notices.append(f"Ignored {param}='{_clip(value)}' in the link: give a month between "
-                               "650-01 and 660-12, like 656-05.")
+                               f"{format_month(v.window_min)} and {format_month(v.window_max)}, "
+                               f"like {format_month(v.default_start)}.")
                 month = default
             values["start" if param == "from" else "end"] = month
         if values["start"] > values["end"]:
             notices.append("The link's date window ended before it started; the default window "
                            "is shown.")
-            values["start"], values["end"] = DEFAULT_START, DEFAULT_END
+            values["start"], values["end"] = v.default_start, v.default_end
 
         text = one("q")
         if len(text) > _TEXT_LIMIT:
@@ -169,15 +212,21 @@ class FilterState:
         """Every parameter name the URL may hold."""
         return (*LIST_PARAMS, "smode", "from", "to", "q", "at", "event", "lane", "axis")
 
-    def to_query(self) -> dict[str, str]:
+    def to_query(self, default: FilterState | None = None) -> dict[str, str]:
         """Write the state as URL query parameters, leaving out defaults.
+
+        Parameters
+        ----------
+        default : FilterState, optional
+            The package's default view (:meth:`Vocabulary.default_state`); what equals it is
+            left out. ``FilterState()`` when not given.
 
         Returns
         -------
         dict of str to str
             Parameters for the URL; ``from_query`` reads them back to an equal state.
         """
-        default = FilterState()
+        default = default or FilterState()
         query: dict[str, str] = {}
         for param, attr in LIST_PARAMS.items():
             if getattr(self, attr):
@@ -209,6 +258,11 @@ class Selection:
     events: pd.DataFrame
     undated: pd.DataFrame
     total: int
+
+    @property
+    def matching(self) -> pd.DataFrame:
+        """Every matching event, dated (in the window) or not: what the research pages list."""
+        return pd.concat([self.events, self.undated]) if len(self.undated) else self.events
 
     @property
     def summary(self) -> str:
@@ -260,6 +314,10 @@ def matching_mask(package: Package, state: FilterState) -> pd.Series:
         mask &= ids.isin(links.loc[links["faction_id"].isin(state.factions), "event_id"])
     if state.sources:
         mask &= ids.isin(_events_by_sources(package.event_sources, state.sources, state.source_mode))
+    if state.authorities:
+        attestations = package.attestations
+        mask &= ids.isin(attestations.loc[attestations["authority"].isin(state.authorities),
+                                          "event_id"])
     if state.kinds:
         mask &= events["kind"].isin(state.kinds)
     if state.episodes:

@@ -8,22 +8,23 @@ them (:func:`write_url`), so a copied link restores the view.
 from __future__ import annotations
 
 import html
+import json
+import re
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
+import pandas as pd
 import streamlit as st
 
-from atlas import schema
+from atlas import export, schema
+from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS
+from atlas.dates import jdn_to_julian
 from atlas.detail import EventDetail, card_date
-from atlas.filters import (
-    DEFAULT_END,
-    DEFAULT_START,
-    WINDOW_MAX,
-    WINDOW_MIN,
-    FilterState,
-    Vocabulary,
-)
+from atlas.filters import FilterState, Vocabulary
 from atlas.load import Package, load_package
 from atlas.paths import data_dir, geo_dir
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~=:&])")
 
 # Served by Streamlit's static file serving (see .streamlit/config.toml and geo/README.md).
 TOPOJSON_URL = "app/static/topojson/"
@@ -31,9 +32,11 @@ PLOTLY_CONFIG = {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "scrollZoom"
 
 _URL_LOADED = "_url_loaded"
 _NOTICES = "_url_notices"
+_LIST_FILTERS = ("factions", "sources", "authorities", "kinds", "episodes", "people", "places")
 KEY = {name: f"view_{name}" for name in (
-    "factions", "sources", "source_mode", "kinds", "episodes", "people", "places", "window",
-    "text", "focus_place", "event", "lane", "axis")}
+    *_LIST_FILTERS, "source_mode", "window", "text", "focus_place", "event", "lane", "axis")}
+# Page-specific selections (the person on the People page, ...) kept in the URL beside the view.
+_PAGE_KEY = "page_{}"
 TIMELINE_KEY = "timeline_chart"
 MAP_KEY = "map_chart"
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -59,58 +62,108 @@ def cached_vocabulary() -> Vocabulary:
     return _vocabulary_once(str(data_dir()), str(geo_dir()))
 
 
+def plain(text) -> str:
+    """Text from the data, escaped so that Markdown shows it literally (no markup, links, math)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
 def month_label(index: int) -> str:
     """'May 656' for a month index."""
     year, month = divmod(index, 12)
     return f"{_MONTH_NAMES[month]} {year}"
 
 
-# The window slider's options are the labels themselves, mapped back to month indices.
-MONTH_LABELS = [month_label(i) for i in range(WINDOW_MIN, WINDOW_MAX + 1)]
-_MONTH_OF_LABEL = {label: WINDOW_MIN + i for i, label in enumerate(MONTH_LABELS)}
+def label_month(label: str) -> int:
+    """The month index of a :func:`month_label` ('May 656')."""
+    name, year = label.split(" ")
+    return int(year) * 12 + _MONTH_NAMES.index(name)
+
+
+def month_labels(vocabulary: Vocabulary) -> list[str]:
+    """The window slider's options: every month the data's window reaches, as labels."""
+    return [month_label(i) for i in range(vocabulary.window_min, vocabulary.window_max + 1)]
 
 
 def _store(state: FilterState) -> None:
     for name, key in KEY.items():
         if name == "window":
             st.session_state[key] = (month_label(state.start), month_label(state.end))
-        elif name in ("factions", "sources", "kinds", "episodes", "people", "places"):
+        elif name in _LIST_FILTERS:
             st.session_state[key] = list(getattr(state, name))
         else:
             st.session_state[key] = getattr(state, name)
 
 
-def init_state_from_url(vocabulary: Vocabulary) -> None:
-    """On a session's first run, fill the view's widgets from the URL and keep any notices."""
+def init_state_from_url(vocabulary: Vocabulary, page_params: tuple[str, ...] = ()) -> None:
+    """On a session's first run, fill the view's widgets from the URL and keep any notices.
+
+    ``page_params`` are the current page's own parameters, read by :func:`page_choice`.
+    """
     if st.session_state.get(_URL_LOADED):
         return
-    query = {name: st.query_params.get_all(name) for name in st.query_params}
+    query = {name: st.query_params.get_all(name) for name in st.query_params
+             if name not in page_params}
     state = FilterState.from_query(query, vocabulary)
     _store(state)
     st.session_state[_NOTICES] = list(state.notices)
     st.session_state[_URL_LOADED] = True
 
 
-def current_state() -> FilterState:
+def current_state(vocabulary: Vocabulary) -> FilterState:
     """The view's state as the widgets hold it now."""
     get = st.session_state.get
-    first, last = get(KEY["window"], (month_label(FilterState.start), month_label(FilterState.end)))
-    start, end = _MONTH_OF_LABEL[first], _MONTH_OF_LABEL[last]
+    default = vocabulary.default_state()
+    first, last = get(KEY["window"], (month_label(default.start), month_label(default.end)))
     return FilterState(
         factions=tuple(get(KEY["factions"], ())), sources=tuple(get(KEY["sources"], ())),
+        authorities=tuple(get(KEY["authorities"], ())),
         source_mode=get(KEY["source_mode"], "any"), kinds=tuple(get(KEY["kinds"], ())),
         episodes=tuple(get(KEY["episodes"], ())), people=tuple(get(KEY["people"], ())),
-        places=tuple(get(KEY["places"], ())), start=start, end=end, text=get(KEY["text"], ""),
-        focus_place=get(KEY["focus_place"], ""), event=get(KEY["event"], "") or "",
-        lane=get(KEY["lane"], "episode"), axis=get(KEY["axis"], "ce"),
+        places=tuple(get(KEY["places"], ())), start=label_month(first), end=label_month(last),
+        text=get(KEY["text"], ""), focus_place=get(KEY["focus_place"], ""),
+        event=get(KEY["event"], "") or "", lane=get(KEY["lane"], "episode"),
+        axis=get(KEY["axis"], "ce"),
     )
 
 
-def write_url(state: FilterState) -> None:
-    """Make the address bar hold ``state`` (only what differs from the default view)."""
-    wanted = state.to_query()
+def write_url(state: FilterState, vocabulary: Vocabulary, page: dict[str, str] | None = None) -> None:
+    """Make the address bar hold ``state`` (what differs from the default view) and ``page``.
+
+    ``page`` holds the current page's own selections (empty values are left out).
+    """
+    wanted = state.to_query(vocabulary.default_state())
+    wanted.update({name: value for name, value in (page or {}).items() if value})
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)
+
+
+def page_view(package: Package, page_params: tuple[str, ...] = ()) -> FilterState:
+    """What every page does first: read the URL once, draw the sidebar, return the view's state."""
+    vocabulary = cached_vocabulary()
+    init_state_from_url(vocabulary, page_params)
+    sidebar_filters(package, vocabulary)
+    return current_state(vocabulary)
+
+
+def page_choice(name: str, allowed) -> str:
+    """The current page's own selection ``name``: kept in the session, first read from the URL.
+
+    A value in the URL that is not ``allowed`` is ignored with a notice.
+    """
+    key = _PAGE_KEY.format(name)
+    if key not in st.session_state:
+        value = st.query_params.get(name, "")
+        if value and value not in allowed:
+            st.info(f"Ignored {name}='{value[:40]}' in the link: there is no such entry.",
+                    icon="ℹ️")
+            value = ""
+        st.session_state[key] = value
+    return st.session_state[key]
+
+
+def page_key(name: str) -> str:
+    """The session key of the page selection ``name`` (for the widget that edits it)."""
+    return _PAGE_KEY.format(name)
 
 
 def show_url_notices() -> None:
@@ -120,9 +173,9 @@ def show_url_notices() -> None:
         st.info(notice, icon="ℹ️")
 
 
-def reset_view() -> None:
+def reset_view(default: FilterState) -> None:
     """Callback of the Reset control: back to the default view."""
-    _store(FilterState())
+    _store(default)
     for key in (TIMELINE_KEY, MAP_KEY):
         st.session_state.pop(key, None)
 
@@ -148,7 +201,7 @@ def clear_focus_place() -> None:
     st.session_state[KEY["focus_place"]] = ""
 
 
-def sidebar_filters(package: Package) -> None:
+def sidebar_filters(package: Package, vocabulary: Vocabulary) -> None:
     """Draw the filter widgets in the sidebar; their keys hold the view's state."""
     factions = package.factions.set_index("id")["name"]
     sources = package.sources.set_index("id")
@@ -172,9 +225,14 @@ def sidebar_filters(package: Package) -> None:
         st.radio("Events attested", ["any", "all", "only"], key=KEY["source_mode"],
                  format_func={"any": "by any chosen source", "all": "by all chosen sources",
                               "only": "only by chosen sources"}.get, horizontal=False)
+        st.multiselect("Authorities the sources cite", sorted(vocabulary.authorities),
+                       key=KEY["authorities"], placeholder="Any or none",
+                       help="Events for which a source reports what a named authority says "
+                            "(Madelung, 'one account', ...)")
         # value= makes it a range slider; the key's state (from the URL) takes precedence.
-        st.select_slider("Date window", options=MONTH_LABELS, key=KEY["window"],
-                         value=(month_label(DEFAULT_START), month_label(DEFAULT_END)))
+        default = vocabulary.default_state()
+        st.select_slider("Date window", options=month_labels(vocabulary), key=KEY["window"],
+                         value=(month_label(default.start), month_label(default.end)))
         st.multiselect("Episodes", list(episodes.index), key=KEY["episodes"],
                        format_func=lambda i: episodes.get(i, i), placeholder="All episodes")
         st.multiselect("Kinds of event", kinds, key=KEY["kinds"], placeholder="All kinds")
@@ -183,8 +241,8 @@ def sidebar_filters(package: Package) -> None:
                        placeholder="Anyone")
         st.multiselect("Places", sorted(places.index, key=lambda i: places[i]), key=KEY["places"],
                        format_func=lambda i: places.get(i, i), placeholder="Anywhere")
-        st.button("Reset", on_click=reset_view, help="Back to the default view",
-                  width="stretch")
+        st.button("Reset", on_click=reset_view, args=(default,),
+                  help="Back to the default view", width="stretch")
 
 
 def package_usable(package: Package) -> bool:
@@ -265,6 +323,13 @@ def event_card(detail: EventDetail) -> None:
             st.dataframe(detail.disagreements, width="stretch")
 
 
+def atlas_title(package: Package) -> str:
+    """The Atlas page's title: the app's name and the years of the data's default window."""
+    vocabulary = cached_vocabulary()
+    first, last = vocabulary.default_start // 12, vocabulary.default_end // 12
+    return f"Fitna Atlas, {first}–{last}" if first != last else f"Fitna Atlas, {first}"
+
+
 def counts_line(package: Package) -> str:
     """'N events, N places, N sources' for the loaded package."""
     return (f"{len(package.events)} events · {len(package.places)} places · "
@@ -306,3 +371,140 @@ def compact_layout() -> None:
     """Trim Streamlit's top padding so a 1280x720 projector shows the charts, not white space."""
     st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>",
                 unsafe_allow_html=True)
+
+
+# Highlighted source text: readable in light and dark themes (dark text on a pale highlight).
+_SOURCE_TEXT_CSS = """<style>
+.source-text{line-height:1.75;font-size:1.02rem;max-width:62rem}
+.source-text mark{background:#ffe08a;color:#1b1b1b;padding:0 .1em;border-radius:2px}
+.source-text mark.out{background:none;color:inherit;text-decoration:underline dotted}
+.source-text a.cited{text-decoration:none;color:inherit}
+.source-text a.cited:hover mark,.source-text a.cited:focus mark{outline:2px solid #0072B2}
+.source-text sup a{color:#0072B2;font-weight:600;margin-left:.1em}
+</style>"""
+
+
+def source_text(html_text: str) -> None:
+    """Show a source's text as built by :func:`atlas.passages.passages_html` (already escaped)."""
+    st.markdown(_SOURCE_TEXT_CSS + html_text, unsafe_allow_html=True)
+
+
+def event_link(event_id: str) -> str:
+    """The relative URL of the Atlas page with ``event_id`` selected (works from any page)."""
+    return f"./?{urlencode({'event': event_id})}"
+
+
+def atlas_link(**params: str) -> str:
+    """The relative URL of the Atlas page with the given filters (e.g. person=ali)."""
+    return f"./?{urlencode(params)}"
+
+
+# Matrix cells: a symbol for everyone and a pale colour (Okabe-Ito hues) with dark text.
+_MATRIX_STYLE = {
+    ATTESTED: "background-color:#cde8dc;color:#1b1b1b",
+    DIFFERS: "background-color:#f6d2a8;color:#1b1b1b",
+    ABSENT: "",
+}
+
+
+def matrix_styler(matrix, source_columns: list[str]):
+    """The events x sources matrix with symbols in its cells and an accessible colouring."""
+    styles = matrix[source_columns].map(_MATRIX_STYLE.get)
+    shown = matrix.copy()
+    shown[source_columns] = matrix[source_columns].map(MATRIX_SYMBOLS.get)
+    return shown.style.apply(lambda _: styles, axis=None, subset=source_columns)
+
+
+def open_column(text: str = "open on the atlas"):
+    """A table column of links to the Atlas page, each showing ``text``."""
+    return st.column_config.LinkColumn(display_text=text, width="small")
+
+
+def download_disputes(disputes) -> None:
+    """A button that downloads the disputed points shown, formula-safe CSV."""
+    st.download_button("Download these disputed points (CSV)", export.to_csv(disputes),
+                       file_name="fitna-atlas-disputed-points.csv", mime="text/csv")
+
+
+def events_window(events) -> tuple[int, int]:
+    """Month indices from a year before the first of ``events`` to a year after the last."""
+    first = int(events[schema.EARLIEST].min())
+    last = int(events[schema.LATEST].max())
+    return (jdn_to_julian(first)[0] - 1) * 12, (jdn_to_julian(last)[0] + 1) * 12 + 11
+
+
+def person_events_table(events):
+    """A person's or a place's events: a link to each, its date, title, role when there is one."""
+    columns = {"Open": events["id"].map(event_link), "Date (CE)": events[schema.DATE_WORDS],
+               "Event": events["title"], "Place": events[schema.PLACE_NAME]}
+    if "role" in events:
+        columns["Role"] = events["role"]
+    return pd.DataFrame(columns).reset_index(drop=True)
+
+
+def export_panel(package: Package, events, key: str) -> None:
+    """Download buttons for ``events`` (the filtered view): built only when a button is pressed."""
+    name = "fitna-atlas"
+    buttons = [
+        ("Events with their quotes (CSV)", lambda: export.to_csv(export.events_rows(package, events)),
+         f"{name}-events.csv", "text/csv"),
+        ("Events with their quotes (JSON)", lambda: export.events_json(package, events),
+         f"{name}-events.json", "application/json"),
+        ("Places (GeoJSON)", lambda: _json(export.places_geojson(package, events)),
+         f"{name}-places.geojson", "application/geo+json"),
+        ("Routes (GeoJSON)", lambda: _json(export.routes_geojson(package, events)),
+         f"{name}-routes.geojson", "application/geo+json"),
+        ("Places as Linked Places (LPF)", lambda: _json(export.places_lpf(package, events)),
+         f"{name}-places-lpf.json", "application/ld+json"),
+    ]
+    st.caption(f"Downloads hold the {len(events)} event(s) the filters show. CSV cells that a "
+               "spreadsheet would run as formulas start with an apostrophe.")
+    for column, (label, build, file_name, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
+        with column:
+            st.download_button(label, build, file_name=file_name, mime=mime, on_click="ignore",
+                               key=f"{key}-{file_name}", width="stretch")
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+@st.cache_resource
+def _descriptor_once(data: str) -> dict:
+    return export.read_descriptor(Path(data))
+
+
+def cached_descriptor() -> dict:
+    """The data package's description (title, version, licences), read once per folder."""
+    return _descriptor_once(str(data_dir()))
+
+
+def app_url() -> str:
+    """The address this app is served at, as the visitor's browser sees it (for citations)."""
+    parts = urlsplit(getattr(st.context, "url", "") or "")
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else \
+        "http://localhost:8501/"
+
+
+ABOUT_TEXT = """
+**What this is.** An atlas of events: a timeline beside a map, each event tied to the exact words
+of the sources that report it. Where the sources disagree (on a year, a number, a name, who did
+what) the atlas shows each version side by side instead of choosing one.
+
+**The data model, in plain words.**
+- A **source** is a document we read (here two chapters of a narrative history and an
+  encyclopedia article); its full text is kept, and every quote is checked against it.
+- An **event** is a datable happening, summarised in our own words, with a date written in
+  EDTF (which can say "about 658", "657 or 658", "between July and August 658"), how we know
+  the date (stated in a source, inferred from the narrative's order, or taken from outside the
+  sources, with the reference), a kind, a place, a faction and an episode.
+- An **attestation** ties an event to a source: the verbatim quote, where it stands (offsets
+  and a human locator), the authority the source cites for it, and, where this source's version
+  differs from another's, the point in dispute and this source's value.
+- **People** take part in events in a role; **relations** between people are quoted too.
+  **Places** carry coordinates, how certain the location is, and ids in other gazetteers.
+- Routes and approximate regions are drawn from GeoJSON files in `geo/`.
+
+Dates are read in the Julian calendar and kept as Julian Day Numbers; the timeline can show
+CE or AH (Hijri) ticks. The URL holds the whole view: copy it to share what you see.
+"""

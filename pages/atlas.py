@@ -13,12 +13,10 @@ if not ui.package_usable(package):
     ui.show_data_problems(package)
     st.stop()
 
-ui.init_state_from_url(ui.cached_vocabulary())
-ui.sidebar_filters(package)
-state = ui.current_state()
-ui.write_url(state)
+state = ui.page_view(package)
+ui.write_url(state, ui.cached_vocabulary())
 
-st.title("Fitna Atlas, 654–658")
+st.title(ui.atlas_title(package))
 ui.show_url_notices()
 ui.show_data_problems(package)
 selection = apply_filters(package, state)

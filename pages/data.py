@@ -1,14 +1,53 @@
-"""The data page: what the package holds, where it comes from, and what the validator found."""
+"""The About and data page: what the atlas is, its data model, licences, citation, validation."""
+
+import datetime
 
 import streamlit as st
 
 from atlas import ui
 from atlas.detail import sources_table
+from atlas.export import app_bibtex, app_citation, event_citation
+from atlas.filters import apply_filters
 
 package = ui.cached_package()
-st.title("Data and sources")
+state = ui.page_view(package)
+ui.write_url(state, ui.cached_vocabulary())
+descriptor = ui.cached_descriptor()
+
+st.title("About the atlas and its data")
+ui.show_url_notices()
+st.markdown(ui.plain(descriptor.get("description", "")))
+st.markdown(ui.ABOUT_TEXT)
 st.markdown(ui.counts_line(package))
 
+st.header("Sources and their licences")
+st.dataframe(sources_table(package.sources), hide_index=True, width="stretch")
+licences = ", ".join(ui.plain(lic.get("title") or lic.get("name", ""))
+                     for lic in descriptor.get("licenses", []))
+if licences:
+    st.markdown(f"**Our tables:** {licences}. The source texts keep their own licences, above.")
+
+st.header("How to cite")
+today = datetime.date.today()
+st.markdown("**The atlas**")
+st.code(app_citation(descriptor, ui.app_url(), today), language=None, wrap_lines=True)
+st.code(app_bibtex(descriptor, ui.app_url(), today), language="bibtex")
+selection = apply_filters(package, state)
+events = selection.matching
+chosen = state.event or (events["id"].iloc[0] if len(events) else "")
+if chosen:
+    title = package.events.set_index("id").at[chosen, "title"]
+    st.markdown(f"**An event** (the one selected on the Atlas, else the first shown): "
+                f"{ui.plain(title)}")
+    st.code(event_citation(package, chosen, descriptor.get("title", "Fitna Atlas"),
+                           descriptor.get("version", ""), ui.app_url() + ui.event_link(chosen)[2:],
+                           today), language=None, wrap_lines=True)
+
+st.header("Download what the filters show")
+st.markdown(f"**{selection.summary}**")
+ui.export_panel(package, events, key="data")
+
+st.header("Validation report")
 errors, notices = package.errors, [p for p in package.problems if p not in package.errors]
 if errors:
     st.error(f"The validator found {len(errors)} problem(s); valid rows are still shown.")
@@ -18,10 +57,4 @@ ui.show_data_problems(package)
 if notices:
     with st.expander(f"{len(notices)} notice(s)"):
         for notice in notices:
-            st.markdown(f"- {notice}")
-
-st.subheader("Sources")
-st.dataframe(sources_table(package.sources), hide_index=True, width="stretch")
-for source_id, text in package.texts.items():
-    with st.expander(f"Full text of source {source_id}"):
-        st.text(text)
+            st.markdown(f"- {ui.plain(notice)}")

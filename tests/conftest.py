@@ -90,13 +90,17 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
             quote_row("q1", "camp", "In May 656 the rebels camped near Medina"),
             quote_row("q2", "siege", "They besieged the house of the caliph"),
             quote_row("q3", "invasion", "the governor sent an army against Kharbata",
-                      differs_field="date", differs_value="0658"),
+                      differs_field="date", differs_value="0658", authority="Madelung"),
             quote_row("q4", "defeat", "it was defeated there"),
             quote_row("q5", "fall", "an army came from Syria and took Fustat", source_id="t2"),
         ],
         "participants": [
             {"event_id": "siege", "person_id": "uthman", "role": "besieged"},
             {"event_id": "invasion", "person_id": "gov", "role": "commander"},
+        ],
+        "relations": [
+            {"id": "r1", "person_id": "gov", "relation": "opponent", "other_id": "uthman",
+             "source_id": "t1", "quote": "the governor", "note": ""},
         ],
     }
     return {name: pd.DataFrame(rows, dtype=str) for name, rows in tables.items()}

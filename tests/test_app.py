@@ -156,9 +156,86 @@ def test_a_broken_package_shows_problems_not_a_traceback(tmp_path, monkeypatch):
     assert "events.csv, row 2, column 'start', value '656-05-01'" in markdown_text(at)
 
 
-def test_data_page_runs_and_reports_the_real_package():
-    """Test that the data page renders and says the real package validates."""
+def test_about_page_runs_and_reports_the_real_package():
+    """Test that the About page explains the data, cites the app and says the package validates."""
     at = run_app(page="pages/data.py")
     assert not at.exception
-    assert at.title[0].value == "Data and sources"
+    assert at.title[0].value == "About the atlas and its data"
     assert any("validates" in s.value for s in at.success)
+    codes = "\n".join(c.value for c in at.code)
+    assert "@misc{" in codes and "Fitna Atlas" in codes
+    assert len(at.get("download_button")) == 5
+
+
+PAGES = ["pages/atlas.py", "pages/compare.py", "pages/sources.py", "pages/people.py",
+         "pages/places.py", "pages/data.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_tiny_package_and_honours_the_filters(tiny_app, page):
+    """Test that each page runs on the tiny package and keeps a sidebar filter in the URL."""
+    at = run_app({"episode": "revolt"}, page=page)
+    assert not at.exception
+    assert at.query_params["episode"] == "revolt"
+    assert at.multiselect(key=ui.KEY["episodes"]).value == ["revolt"]
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
+def test_every_research_page_runs_on_the_real_data(page):
+    """Test that each research page runs on the real data without an error."""
+    at = run_app(page=page)
+    assert not at.exception and not at.error
+
+
+def test_compare_page_shows_every_disputed_point_of_the_data():
+    """Test that the Compare page lists exactly the held list of disputed points, side by side."""
+    package = load_package()
+    held = package.attestations[package.attestations["differs_field"] != ""]
+    points = set(zip(held["event_id"], held["differs_field"], strict=True))
+    at = run_app(page="pages/compare.py")
+    assert f"**{len(points)} disputed point(s)**" in markdown_text(at)
+    text = markdown_text(at)
+    for quote in held["quote"]:
+        assert ui.plain(quote) in text
+    assert len(at.dataframe) == 1
+
+
+def test_compare_page_filters_by_field_and_by_the_sidebar(tiny_app):
+    """Test that choosing a field, or filtering the event out, empties the disputes shown."""
+    at = run_app(page="pages/compare.py")
+    assert "**1 disputed point(s)**" in markdown_text(at)
+    at = run_app({"field": "number"}, page="pages/compare.py")
+    assert "Ignored field='number'" in "\n".join(i.value for i in at.info)
+    at = run_app({"episode": "revolt"}, page="pages/compare.py")
+    assert "**0 disputed point(s)**" in markdown_text(at)
+
+
+def test_sources_page_highlights_quotes_and_links_them(tiny_app):
+    """Test that the chosen source's text is shown with each quote linked to its event."""
+    at = run_app({"src": "t1"}, page="pages/sources.py")
+    assert not at.exception
+    html_text = next(m.value for m in at.markdown if "source-text" in m.value)
+    assert 'href="./?event=camp"' in html_text and "<mark>" in html_text
+    assert at.radio(key=ui.page_key("src")).value == "t1"
+    assert at.query_params["src"] == "t1"
+
+
+def test_people_page_shows_a_person_with_relations_and_events():
+    """Test that the People page shows Muhammad's spellings, his mother and his events."""
+    at = run_app({"who": "muhammad_ibn_abi_bakr"}, page="pages/people.py")
+    assert not at.exception
+    assert at.subheader[0].value == "Muhammad ibn Abi Bakr"
+    assert "Muhammed b Abu Bakr" in markdown_text(at)
+    relations = at.dataframe[1].value
+    assert {"Asma bint Umays", "Aisha bint Abi Bakr", "al-Qasim ibn Muhammad ibn Abi Bakr"} <= set(
+        relations["Person"])
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_places_page_shows_a_place_with_its_external_records():
+    """Test that the Places page shows Medina with its Wikidata link and a small map."""
+    at = run_app({"gaz": "medina"}, page="pages/places.py")
+    assert not at.exception
+    assert at.subheader[0].value == "Medina"
+    assert "https://www.wikidata.org/wiki/Q35484" in markdown_text(at)
+    assert len(at.get("plotly_chart")) == 1

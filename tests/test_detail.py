@@ -49,7 +49,7 @@ def test_disagreements_sit_side_by_side_per_source(package):
     """Test that the table has a row per point and a column per source with its value."""
     table = event_detail(package, "invasion").disagreements
     assert list(table.index) == ["date"]
-    assert table.loc["date", "Tiny"] == "658"
+    assert table.loc["date", "Tiny"] == "658 (Madelung)"
     assert table.loc["date", "Other"] == "657 (one account)"
 
 

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from atlas import ui
+from atlas.filters import Vocabulary
 
 
 def clicked(*points):
@@ -63,4 +64,7 @@ def test_a_click_on_a_place_toggles_the_timelines_restriction(session, focus, po
 def test_month_labels_round_trip_to_indices():
     """Test that the window slider's labels map back to the months they name."""
     assert ui.month_label(656 * 12 + 4) == "May 656"
-    assert ui.MONTH_LABELS[0] == "Jan 650" and ui.MONTH_LABELS[-1] == "Dec 660"
+    vocabulary = Vocabulary(window_min=650 * 12, window_max=660 * 12 + 11)
+    labels = ui.month_labels(vocabulary)
+    assert labels[0] == "Jan 650" and labels[-1] == "Dec 660" and len(labels) == 132
+    assert [ui.label_month(label) for label in labels] == list(range(650 * 12, 660 * 12 + 12))

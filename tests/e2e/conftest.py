@@ -89,13 +89,17 @@ def open_page(browser, server_url, requests_seen, request):
     """Open the app at a query string in a fresh context at projector size; screenshot at end."""
     contexts = []
 
-    def open_(query: str = "", viewport=None):
-        context = browser.new_context(viewport=viewport or PROJECTOR)
+    def open_(query: str = "", viewport=None, wait_for_charts: bool = True):
+        context = browser.new_context(viewport=viewport or PROJECTOR, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
         page.on("request", lambda r: requests_seen.append(r.url))
         page.goto(f"{server_url}/{query}")
-        wait_for_app(page)
+        if wait_for_charts:
+            wait_for_app(page)
+        else:
+            page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=60_000)
+            wait_idle(page)
         return page
 
     yield open_

@@ -1,0 +1,67 @@
+"""The Compare page: which source attests what, and every point where the sources disagree."""
+
+import streamlit as st
+
+from atlas import ui
+from atlas.compare import MATRIX_SYMBOLS, dispute_keys, disputed_points, silent_sources, source_matrix
+from atlas.filters import apply_filters
+
+package = ui.cached_package()
+all_disputes = disputed_points(package, package.events)
+fields = sorted(set(all_disputes["field"]))
+state = ui.page_view(package, page_params=("sort", "field"))
+sort = ui.page_choice("sort", {"date", "episode"}) or "date"
+field_choice = ui.page_choice("field", set(fields))
+ui.write_url(state, ui.cached_vocabulary(),
+             {"sort": "" if sort == "date" else sort, "field": field_choice})
+
+st.title("Compare the sources")
+ui.show_url_notices()
+selection = apply_filters(package, state)
+events = selection.matching
+st.markdown(f"**{selection.summary}** The authorities a source cites (Madelung, 'one account') "
+            "can be chosen in the sidebar like sources.")
+
+st.header("Who attests what")
+st.radio("Order events by", ["date", "episode"], key=ui.page_key("sort"), horizontal=True,
+         format_func=str.capitalize)
+matrix = source_matrix(package, events, sort=sort)
+labels = package.sources.set_index("id")["short"]
+columns = {sid: f"{labels.get(sid, sid)} ({sid})" for sid in package.sources["id"]}
+matrix = matrix.rename(columns=columns)
+matrix.insert(0, "Open", matrix["id"].map(ui.event_link))
+st.dataframe(
+    ui.matrix_styler(matrix.drop(columns="id"), list(columns.values())),
+    hide_index=True, width="stretch", height=min(38 * (len(matrix) + 1), 520),
+    column_config={"Open": ui.open_column()},
+)
+st.caption("Each cell: " + " · ".join(MATRIX_SYMBOLS.values())
+           + " (attested with a version another source contradicts). Click a column to sort.")
+
+st.header("Disputed points")
+st.selectbox("Field in dispute", [""] + fields, key=ui.page_key("field"),
+             format_func=lambda f: f or "every field")
+disputes = disputed_points(package, events)
+if field_choice:
+    disputes = disputes[disputes["field"] == field_choice]
+keys = dispute_keys(disputes)
+st.markdown(f"**{len(keys)} disputed point(s)** among the events shown "
+            f"(the data holds {len(dispute_keys(all_disputes))} in all).")
+titles = package.events.set_index("id")["title"]
+for event_id, point in keys:
+    rows = disputes[(disputes["event_id"] == event_id) & (disputes["field"] == point)]
+    with st.container(border=True, key=f"dispute-{event_id}-{point}"):
+        st.markdown(f"**{ui.plain(titles.get(event_id, event_id))}** · in dispute: "
+                    f"*{ui.plain(point)}* · [show on the atlas]({ui.event_link(event_id)})")
+        voices = list(rows.itertuples(index=False))
+        for start in range(0, len(voices), 3):
+            for column, voice in zip(st.columns(3), voices[start:start + 3], strict=False):
+                with column:
+                    st.markdown(f"**{ui.plain(voice.voice_label)}**  \n{ui.plain(voice.value)}")
+                    st.markdown(f"> {ui.plain(voice.quote)}")
+                    st.caption(ui.plain(voice.locator))
+        silent = silent_sources(package, event_id, set(rows["source_id"]))
+        if silent:
+            st.caption("Also attest the event without a version of this point: "
+                       + ", ".join(f"{labels.get(s, s)} ({s})" for s in silent))
+ui.download_disputes(disputes)

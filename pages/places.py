@@ -1,0 +1,57 @@
+"""The Places page: the gazetteer, with spellings, coordinates, certainty, external records, events."""
+
+import streamlit as st
+
+from atlas import ui
+from atlas.figures import map_figure, place_counts
+from atlas.filters import apply_filters
+from atlas.registry import place_events, place_links, places_table, spellings
+
+package = ui.cached_package()
+places = package.places.set_index("id", drop=False)
+state = ui.page_view(package, page_params=("gaz",))
+chosen = ui.page_choice("gaz", set(places.index))
+ui.write_url(state, ui.cached_vocabulary(), {"gaz": chosen})
+
+st.title("Places")
+ui.show_url_notices()
+selection = apply_filters(package, state)
+in_view = set(selection.matching["place_id"])
+table = places_table(package)
+table = table[table["id"].isin(in_view)]
+st.markdown(f"**{len(table)} of {len(places)} places** have events the filters show.")
+table.insert(0, "Atlas", table["id"].map(lambda i: ui.atlas_link(place=i)))
+st.dataframe(table.drop(columns="id"), hide_index=True, width="stretch",
+             column_config={"Atlas": ui.open_column("events there")})
+
+st.selectbox("Place to read about", [""] + sorted(places.index, key=lambda i: places.at[i, "name"]),
+             key=ui.page_key("gaz"),
+             format_func=lambda i: places.at[i, "name"] if i else "(choose a place)")
+if chosen:
+    place = places.loc[chosen]
+    st.subheader(place["name"])
+    facts = [f"**Arabic:** {ui.plain(place['arabic'])}" if place["arabic"] else "",
+             "**Spellings:** " + ui.plain(", ".join(spellings(place["aliases"]))),
+             f"**Coordinates:** {place['lat']:.4f}° N, {place['lon']:.4f}° E "
+             f"(from {ui.plain(place['coord_source'])})",
+             f"**Location:** {ui.plain(place['location_certainty'])} — "
+             f"{ui.plain(place['certainty_note'])}"]
+    links = place_links(place)
+    if links:
+        facts.append("**Records elsewhere:** " + " · ".join(
+            f"[{ui.plain(label)}]({url})" for label, url in links))
+    st.markdown("  \n".join(f for f in facts if f))
+    st.markdown(f"[Show the events at {ui.plain(place['name'])} on the atlas]"
+                f"({ui.atlas_link(place=chosen)})")
+
+    events = place_events(package, chosen)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"#### Events here ({len(events)})")
+        st.dataframe(ui.person_events_table(events), hide_index=True, width="stretch",
+                     column_config={"Open": ui.open_column()})
+    with right:
+        st.plotly_chart(
+            map_figure(place_counts(events, package.places), package.routes.iloc[0:0],
+                       package.regions, package.factions, selected_place=chosen),
+            config=ui.PLOTLY_CONFIG, width="stretch", key="place_map")

@@ -1,0 +1,48 @@
+"""Browser tests of the research pages: from a source's text to the atlas, and a download."""
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from atlas.export import read_csv_export
+from atlas.load import load_package
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_highlighted_passage_opens_its_event_on_the_atlas(open_page, requests_seen):
+    """Test that clicking a quoted passage on the Sources page selects that event on the Atlas."""
+    page = open_page("sources?src=000", wait_for_charts=False)
+    passage = page.locator(".source-text a.cited").first
+    expect(passage).to_be_visible(timeout=30_000)
+    event_id = re.search(r"event=([^&]+)", passage.get_attribute("href")).group(1)
+    title = load_package().events.set_index("id").at[event_id, "title"]
+    passage.click()
+    page.wait_for_url(re.compile(rf"\?event={event_id}$"))
+    expect(page.get_by_text("What each source says", exact=True)).to_be_visible(timeout=60_000)
+    heading = page.get_by_test_id("stHeading").filter(has=page.locator("h3")).first
+    expect(heading).to_have_text(title)
+    expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=60_000)
+    assert requests_seen.external() == []
+
+
+def test_the_filtered_events_download_as_safe_csv(open_page):
+    """Test that the About page's CSV download holds exactly the filtered events' quotes."""
+    page = open_page("about?faction=syrians", wait_for_charts=False)
+    button = page.get_by_role("button", name="Events with their quotes (CSV)")
+    expect(button).to_be_visible(timeout=30_000)
+    with page.expect_download() as download_info:
+        button.click()
+    download = download_info.value
+    assert download.suggested_filename == "fitna-atlas-events.csv"
+    text = open(download.path(), encoding="utf-8").read()
+    rows = read_csv_export(text)
+    package = load_package()
+    syrian = set(package.event_factions.loc[package.event_factions["faction_id"] == "syrians",
+                                            "event_id"])
+    assert set(rows["id"]) and set(rows["id"]) <= syrian
+    for row in csv.reader(io.StringIO(text)):
+        assert not any(cell[:1] in ("=", "+", "-", "@") for cell in row)
