@@ -21,6 +21,10 @@ DENSE_THRESHOLD = 3000
 UNCERTAIN_CERTAINTIES = ("approximate", "uncertain", "disputed")
 MAP_LON = (25.0, 50.0)
 MAP_LAT = (12.0, 40.0)
+# The map's frame around a package's places: a share of their span on each side, at least a
+# few degrees across, so that one place or a few close ones still get some land around them.
+MAP_PAD = 0.15
+MAP_MIN_SPAN = 8.0
 NEUTRAL = "#999999"
 PLACE_COLOUR = "#8c2d04"
 # Mid greys read on both the light and the dark theme.
@@ -55,6 +59,33 @@ _AH_TICKS = [
     dict(dtickrange=["M1", "M11"], value="%b %-Y"),
     dict(dtickrange=["M12", None], value="%-Y AH"),
 ]
+
+
+def escape_text(values) -> np.ndarray:
+    """Data text made safe for Plotly's labels: its tags (<b>, <a href>) shown, never obeyed.
+
+    Plotly reads a small HTML subset in hover labels, tick labels, legends and text; escaping
+    ``&``, ``<`` and ``>`` makes a title such as ``<a href=...>`` appear as typed.
+    """
+    text = pd.Series(values, dtype=object).fillna("").astype(str)
+    text = text.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
+    return text.str.replace(">", "&gt;", regex=False).to_numpy(dtype=object)
+
+
+def map_extent(places: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The longitude and latitude ranges that frame ``places`` (the fixed Near East if none)."""
+    lon = pd.to_numeric(places["lon"], errors="coerce").dropna() if len(places) else pd.Series()
+    lat = pd.to_numeric(places["lat"], errors="coerce").dropna() if len(places) else pd.Series()
+    if lon.empty or lat.empty:
+        return MAP_LON, MAP_LAT
+
+    def frame(low: float, high: float, limit: float) -> tuple[float, float]:
+        span = max(high - low, MAP_MIN_SPAN / (1 + 2 * MAP_PAD))
+        middle = (low + high) / 2
+        half = span * (1 + 2 * MAP_PAD) / 2
+        return max(middle - half, -limit), min(middle + half, limit)
+
+    return frame(lon.min(), lon.max(), 180.0), frame(lat.min(), lat.max(), 85.0)
 
 
 def lane_positions(events: pd.DataFrame, lane: str, lane_order: list[str] | None = None):
@@ -176,10 +207,10 @@ def timeline_figure(
                            | (rows[schema.PRECISION] != "day"), "circle-open-dot", "circle")
         fig.add_trace(scatter(
             x=rows[schema.BEST_ISO], y=positions[mine], mode="markers", xcalendar="julian",
-            name=name, legendgroup=faction_id,
+            name=escape_text([name])[0], legendgroup=faction_id,
             marker=dict(color=colour, size=13, symbol=symbols,
                         line=dict(color=colour if dense else "#333333", width=1.5)),
-            customdata=rows[_HOVER_COLUMNS].to_numpy(), hovertemplate=_TIMELINE_HOVER,
+            customdata=_hover_data(rows), hovertemplate=_TIMELINE_HOVER,
             **_NO_DIMMING,
         ))
 
@@ -206,8 +237,8 @@ def timeline_figure(
         xaxis["range"] = [to_text(first), to_text(last + 1)]
     fig.update_layout(
         xaxis=xaxis,
-        yaxis=dict(tickvals=list(range(len(labels))), ticktext=[_wrap(label) for label in labels],
-                   autorange="reversed",
+        yaxis=dict(tickvals=list(range(len(labels))),
+                   ticktext=[_wrap(label) for label in escape_text(labels)], autorange="reversed",
                    range=[len(labels) - 0.5, -0.5], showgrid=False, zeroline=False,
                    fixedrange=True),
         height=max(320, 80 + 58 * len(labels)),
@@ -217,6 +248,12 @@ def timeline_figure(
         font=dict(size=14),
     )
     return fig
+
+
+def _hover_data(rows: pd.DataFrame) -> np.ndarray:
+    """The hover columns with every shown text escaped (the id, used by clicks, kept as is)."""
+    return np.column_stack([rows["id"].to_numpy(dtype=object)]
+                           + [escape_text(rows[column]) for column in _HOVER_COLUMNS[1:]])
 
 
 def _wrap(label: str, width: int = 18) -> str:
@@ -241,13 +278,14 @@ def _add_source_dates(fig, events, source_dates, positions, scatter) -> None:
         return
     titles = events.set_index("id")["title"]
     custom = np.column_stack([
-        dates["event_id"], dates["event_id"].map(titles), dates["source_label"],
-        dates[schema.DATE_WORDS], dates["authority"].fillna(""),
+        dates["event_id"].to_numpy(dtype=object), escape_text(dates["event_id"].map(titles)),
+        escape_text(dates["source_label"]), escape_text(dates[schema.DATE_WORDS]),
+        escape_text(dates["authority"]),
     ])
     fig.add_trace(scatter(
         x=dates[schema.BEST_ISO], y=dates["event_id"].map(by_id) - 0.3, mode="markers+text",
         xcalendar="julian", name="A source's own date",
-        text=dates["source_id"], textposition="top center", textfont=dict(size=10),
+        text=escape_text(dates["source_id"]), textposition="top center", textfont=dict(size=10),
         marker=dict(symbol="diamond-open", size=11, color=SOURCE_DATE, line=dict(width=2)),
         customdata=custom,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} gives %{customdata[3]}"
@@ -284,6 +322,7 @@ def map_figure(
     selected_place: str = "",
     focus_place: str = "",
     selected_route_event: str = "",
+    extent: tuple[tuple[float, float], tuple[float, float]] | None = None,
 ) -> go.Figure:
     """Build the map: regions, routes by faction, and places sized by their number of events.
 
@@ -303,6 +342,10 @@ def map_figure(
         Place the timeline is restricted to, ringed differently.
     selected_route_event : str
         Event whose route is drawn bold.
+    extent : tuple, optional
+        ((lon min, lon max), (lat min, lat max)) to show; :func:`map_extent` of ``places``
+        when not given. Pass the extent of all the package's places to keep the frame steady
+        while filters change.
 
     Returns
     -------
@@ -315,11 +358,12 @@ def map_figure(
         fig.add_trace(go.Scattergeo(
             lon=lon, lat=lat, mode="lines", fill="toself", fillcolor="rgba(120,110,90,0.10)",
             line=dict(color="rgba(90,80,60,0.55)", width=1, dash="dot"),
-            name=f"{region.name} (approximate)", hoverinfo="skip", showlegend=False))
+            name=f"{escape_text([region.name])[0]} (approximate)", hoverinfo="skip",
+            showlegend=False))
     if len(regions):
         centres = regions.geometry.representative_point()
         fig.add_trace(go.Scattergeo(
-            lon=centres.x, lat=centres.y, mode="text", text=regions["name"].str.upper(),
+            lon=centres.x, lat=centres.y, mode="text", text=escape_text(regions["name"].str.upper()),
             textfont=dict(color="rgba(80,70,50,0.65)", size=12), hoverinfo="skip",
             showlegend=False, name="Regions"))
 
@@ -330,7 +374,8 @@ def map_figure(
         fig.add_trace(go.Scattergeo(
             lon=lon, lat=lat, mode="lines", line=dict(color=colours.get(faction_id, NEUTRAL),
                                                       width=2.5, dash="dash"),
-            name=f"Route: {names.get(faction_id, faction_id)}", hoverinfo="skip"))
+            name=f"Route: {escape_text([names.get(faction_id, faction_id)])[0]}",
+            hoverinfo="skip"))
     if selected_route_event and len(routes):
         chosen = routes[routes["event_id"] == selected_route_event]
         if len(chosen):
@@ -347,11 +392,14 @@ def map_figure(
                                     hoverinfo="skip", marker=dict(size=12, symbol=symbol,
                                                                   color=PLACE_COLOUR)))
     if len(rows):
-        custom = np.column_stack([rows["id"], rows["name"], rows["count"],
-                                  rows["location_certainty"], rows["certainty_note"].fillna("")])
+        custom = np.column_stack([rows["id"].to_numpy(dtype=object), escape_text(rows["name"]),
+                                  rows["count"].to_numpy(dtype=object),
+                                  escape_text(rows["location_certainty"]),
+                                  escape_text(rows["certainty_note"])])
         fig.add_trace(go.Scattergeo(
             lon=rows["lon"], lat=rows["lat"], mode="markers+text", name="Places",
-            text=rows["name"] + np.where(uncertain, " (?)", ""), textposition="top center",
+            text=escape_text(rows["name"] + np.where(uncertain, " (?)", "")),
+            textposition="top center",
             textfont=dict(size=13, color="#1a1a1a"), customdata=custom, showlegend=False,
             marker=dict(size=9 + 7 * np.sqrt(rows["count"].to_numpy()),
                         symbol=np.where(uncertain, "circle-open", "circle"), color=PLACE_COLOUR,
@@ -368,9 +416,10 @@ def map_figure(
                 showlegend=False, name="Highlighted place",
                 marker=dict(size=size, symbol="circle-open", color=colour, line=dict(width=3))))
 
+    lon_range, lat_range = extent or map_extent(places)
     fig.update_geos(
         projection_type="mercator", resolution=50,
-        lonaxis_range=list(MAP_LON), lataxis_range=list(MAP_LAT),
+        lonaxis_range=list(lon_range), lataxis_range=list(lat_range),
         showland=True, landcolor="#efe6d2", showocean=True, oceancolor="#cfe1ea",
         showlakes=True, lakecolor="#cfe1ea", showrivers=True, rivercolor="#5b9bd5",
         riverwidth=1.5, showcoastlines=True, coastlinecolor="#6b6b6b",

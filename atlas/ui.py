@@ -257,7 +257,7 @@ def show_data_problems(package: Package) -> None:
         return
     with st.expander(f"⚠️ The data has {len(errors)} problem(s); valid rows are shown"):
         for problem in errors[:200]:
-            st.markdown(f"- {problem}")
+            st.markdown(f"- {plain(problem)}")
         if len(errors) > 200:
             st.markdown(f"…and {len(errors) - 200} more: run `python -m atlas validate`.")
 
@@ -287,19 +287,23 @@ def event_picker(events, package: Package, selected: str) -> None:
 
 
 def event_card(detail: EventDetail) -> None:
-    """The detail card: our summary, the date and how we know it, people, each source's words."""
+    """The detail card: our summary, the date and how we know it, people, each source's words.
+
+    Every text from the data goes through :func:`plain`, so it shows as typed.
+    """
     event = detail.event
     with st.container(border=True):
-        st.subheader(event["title"])
-        st.write(event["summary"])
-        facts = [f"**Date:** {card_date(event)} — {detail.date_basis}"]
+        st.subheader(plain(event["title"]))
+        st.markdown(plain(event["summary"]))
+        facts = [f"**Date:** {plain(card_date(event))} — {plain(detail.date_basis)}"]
         if event[schema.PLACE_NAME]:
-            facts.append(f"**Place:** {event[schema.PLACE_NAME]}")
-        facts.append(f"**Faction:** {event[schema.FACTION_NAME]} · **Episode:** "
-                     f"{event[schema.EPISODE_NAME]} · **Kind:** {event['kind']}")
+            facts.append(f"**Place:** {plain(event[schema.PLACE_NAME])}")
+        facts.append(f"**Faction:** {plain(event[schema.FACTION_NAME])} · **Episode:** "
+                     f"{plain(event[schema.EPISODE_NAME])} · **Kind:** {plain(event['kind'])}")
         if len(detail.people):
             facts.append("**People:** " + "; ".join(
-                f"{name} ({role})" for name, role in detail.people.itertuples(index=False)))
+                f"{plain(name)} ({plain(role)})"
+                for name, role in detail.people.itertuples(index=False)))
         st.markdown("  \n".join(facts))
         st.markdown("#### What each source says")
         accounts = list(detail.accounts.itertuples(index=False))
@@ -307,17 +311,17 @@ def event_card(detail: EventDetail) -> None:
             columns = st.columns(3)
             for column, account in zip(columns, accounts[start:start + 3], strict=False):
                 with column, st.container(border=True):
-                    st.markdown(f"**{account.source_label}** · {account.source_title}")
-                    st.markdown(f"> {account.quote}")
-                    where = f"{account.locator}"
+                    st.markdown(f"**{plain(account.source_label)}** · {plain(account.source_title)}")
+                    st.markdown(f"> {plain(account.quote)}")
+                    where = plain(account.locator)
                     if account.authority:
-                        where += f" · according to: {account.authority}"
+                        where += f" · according to: {plain(account.authority)}"
                     st.caption(where)
                     if account.differs_field:
-                        st.markdown(f"*Differs on {account.differs_field}:* "
-                                    f"{account.differs_value}")
+                        st.markdown(f"*Differs on {plain(account.differs_field)}:* "
+                                    f"{plain(account.differs_value)}")
                     if account.note:
-                        st.caption(f"Note: {account.note}")
+                        st.caption(f"Note: {plain(account.note)}")
         if not detail.disagreements.empty:
             st.markdown("#### Where the sources disagree")
             st.dataframe(detail.disagreements, width="stretch")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from atlas import ui
 from atlas.detail import event_detail, event_place, events_table, place_name
-from atlas.figures import map_figure, place_counts, timeline_figure
+from atlas.figures import map_extent, map_figure, place_counts, timeline_figure
 from atlas.filters import apply_filters, visible_routes
 
 package = ui.cached_package()
@@ -23,7 +23,7 @@ selection = apply_filters(package, state)
 
 st.markdown(f"**{selection.summary}**")
 if state.focus_place:
-    st.button(f"Showing only events at {place_name(package, state.focus_place)}: "
+    st.button(f"Showing only events at {ui.plain(place_name(package, state.focus_place))}: "
               "show every place",
               on_click=ui.clear_focus_place)
 
@@ -45,7 +45,8 @@ with geography:
                    visible_routes(package.routes, selection.events), package.regions,
                    package.factions,
                    selected_place=event_place(package, state.event),
-                   focus_place=state.focus_place, selected_route_event=state.event),
+                   focus_place=state.focus_place, selected_route_event=state.event,
+                   extent=map_extent(package.places)),
         key=ui.MAP_KEY, on_select=ui.on_map_select, selection_mode="points",
         config=ui.PLOTLY_CONFIG, width="stretch",
     )

@@ -63,5 +63,5 @@ for event_id, point in keys:
         silent = silent_sources(package, event_id, set(rows["source_id"]))
         if silent:
             st.caption("Also attest the event without a version of this point: "
-                       + ", ".join(f"{labels.get(s, s)} ({s})" for s in silent))
+                       + ui.plain(", ".join(f"{labels.get(s, s)} ({s})" for s in silent)))
 ui.download_disputes(disputes)

@@ -30,7 +30,7 @@ st.selectbox("Person to read about", [""] + sorted(people.index, key=lambda i: p
              format_func=lambda i: people.at[i, "name"] if i else "(choose a person)")
 if chosen:
     person = people.loc[chosen]
-    st.subheader(person["name"])
+    st.subheader(ui.plain(person["name"]))
     facts = [f"**Arabic:** {ui.plain(person['arabic'])}" if person["arabic"] else "",
              "**Spellings in the sources:** " + ui.plain(", ".join(spellings(person["aliases"]))),
              f"**Role:** {ui.plain(person['role'])}"]

@@ -29,7 +29,7 @@ st.selectbox("Place to read about", [""] + sorted(places.index, key=lambda i: pl
              format_func=lambda i: places.at[i, "name"] if i else "(choose a place)")
 if chosen:
     place = places.loc[chosen]
-    st.subheader(place["name"])
+    st.subheader(ui.plain(place["name"]))
     facts = [f"**Arabic:** {ui.plain(place['arabic'])}" if place["arabic"] else "",
              "**Spellings:** " + ui.plain(", ".join(spellings(place["aliases"]))),
              f"**Coordinates:** {place['lat']:.4f}° N, {place['lon']:.4f}° E "

@@ -33,7 +33,7 @@ if not chosen:
 st.radio("Source to read", list(sources.index), key=ui.page_key("src"), horizontal=True,
          format_func=lambda i: f"{sources.at[i, 'short']} ({i})")
 source = sources.loc[chosen]
-st.subheader(source["title"])
+st.subheader(ui.plain(source["title"]))
 record = [f"**Work:** {ui.plain(source['work_title'])}",
           f"**Author:** {ui.plain(source['author'] or 'unknown')}",
           f"**Kind:** {ui.plain(source['kind'])} · **Licence:** {ui.plain(source['licence'])}"]
@@ -41,7 +41,7 @@ if source["publisher"] or source["year"]:
     record.append(f"**Published:** {ui.plain(' '.join(filter(None, [source['publisher'], source['year']])))}")
 st.markdown("  \n".join(record))
 if source["note"]:
-    st.caption(source["note"])
+    st.caption(ui.plain(source["note"]))
 
 row = table[table["source_id"] == chosen].iloc[0]
 titles = package.events.set_index("id")["title"]

@@ -6,7 +6,12 @@ import pytest
 from atlas.dates import month_index
 from atlas.figures import (
     DENSE_THRESHOLD,
+    MAP_LAT,
+    MAP_LON,
+    MAP_MIN_SPAN,
+    escape_text,
     lane_positions,
+    map_extent,
     map_figure,
     place_counts,
     timeline_figure,
@@ -175,7 +180,9 @@ def test_map_is_offline_ready_without_modern_borders(package):
                      package.regions, package.factions).layout.geo
     assert geo.showcoastlines and geo.showrivers and geo.showland and geo.showocean
     assert geo.showcountries is False and geo.showsubunits is False
-    assert list(geo.lonaxis.range) == [25, 50] and list(geo.lataxis.range) == [12, 40]
+    lon, lat = geo.lonaxis.range, geo.lataxis.range
+    assert lon[0] < package.places["lon"].min() and package.places["lon"].max() < lon[1]
+    assert lat[0] < package.places["lat"].min() and package.places["lat"].max() < lat[1]
 
 
 def test_map_routes_coloured_by_faction_and_selected_route_bold(package):
@@ -195,3 +202,32 @@ def test_regions_are_marked_approximate(package):
     fig = map_figure(place_counts(package.events, package.places), package.routes,
                      package.regions, package.factions)
     assert any(t.name == "Egypt (approximate)" and t.fill == "toself" for t in fig.data)
+
+
+@pytest.mark.parametrize(
+    ("lons", "lats"),
+    [([39.6, 31.2, 44.4], [24.5, 30.0, 33.3]), ([28.97], [41.01]), ([-9.1, 139.7], [38.7, 35.7])],
+)
+def test_the_map_frames_the_data_places(lons, lats):
+    """Test that the extent holds every place with a margin, and a lone place gets some land."""
+    (lon0, lon1), (lat0, lat1) = map_extent(pd.DataFrame({"lon": lons, "lat": lats}))
+    assert lon0 < min(lons) and max(lons) < lon1 and lat0 < min(lats) and max(lats) < lat1
+    assert lon1 - lon0 >= MAP_MIN_SPAN - 1e-9 and lat1 - lat0 >= MAP_MIN_SPAN - 1e-9
+
+
+def test_a_package_without_places_gets_the_default_frame():
+    """Test that no places means the fixed Near East frame, not an error."""
+    assert map_extent(pd.DataFrame({"lon": [], "lat": []})) == (MAP_LON, MAP_LAT)
+
+
+def test_data_text_in_labels_is_escaped_but_ids_are_not(package):
+    """Test that a title with tags shows as text in the hover and the click id stays intact."""
+    events = package.events.copy()
+    events.loc[0, "title"] = '<img src=x onerror=alert(1)> & <a href="javascript:x">y</a>'
+    fig = timeline_figure(events[events["has_date"]], package.factions)
+    custom = [row for trace in fig.data if trace.customdata is not None for row in trace.customdata]
+    titles = [row[1] for row in custom]
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; &lt;a href=\"javascript:x\"&gt;y&lt;/a&gt;" in titles
+    assert not any("<img" in str(title) for title in titles)
+    assert events.loc[0, "id"] in [row[0] for row in custom]
+    assert list(escape_text(["a<b", None])) == ["a&lt;b", ""]
