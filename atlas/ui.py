@@ -216,7 +216,8 @@ def sidebar_filters(package: Package, vocabulary: Vocabulary) -> None:
         st.radio("Calendar", ["ce", "ah"], key=KEY["axis"], horizontal=True,
                  format_func={"ce": "CE (Julian)", "ah": "AH (Hijri)"}.get)
         st.header("Filters")
-        st.text_input("Search (any spelling: Othman, Dumatul…)", key=KEY["text"])
+        st.text_input("Search (titles, people, places; any spelling the sources use)",
+                      key=KEY["text"])
         st.multiselect("Factions", list(factions.index), key=KEY["factions"],
                        format_func=lambda i: factions.get(i, i), placeholder="All factions")
         st.multiselect("Sources", list(sources.index), key=KEY["sources"],
@@ -328,10 +329,13 @@ def event_card(detail: EventDetail) -> None:
 
 
 def atlas_title(package: Package) -> str:
-    """The Atlas page's title: the app's name and the years of the data's default window."""
+    """The Atlas page's title: the data package's title, else 'Atlas' and the window's years."""
+    title = str(cached_descriptor().get("title", "")).strip()
+    if title:
+        return plain(title)
     vocabulary = cached_vocabulary()
     first, last = vocabulary.default_start // 12, vocabulary.default_end // 12
-    return f"Fitna Atlas, {first}–{last}" if first != last else f"Fitna Atlas, {first}"
+    return f"Atlas, {first}–{last}" if first != last else f"Atlas, {first}"
 
 
 def counts_line(package: Package) -> str:
@@ -458,7 +462,8 @@ def export_panel(package: Package, events, key: str) -> None:
          f"{name}-places.geojson", "application/geo+json"),
         ("Routes (GeoJSON)", lambda: _json(export.routes_geojson(package, events)),
          f"{name}-routes.geojson", "application/geo+json"),
-        ("Places as Linked Places (LPF)", lambda: _json(export.places_lpf(package, events)),
+        ("Places as Linked Places (LPF)",
+         lambda: _json(export.places_lpf(package, events, base_uri=app_url() + "places?gaz=")),
          f"{name}-places-lpf.json", "application/ld+json"),
     ]
     st.caption(f"Downloads hold the {len(events)} event(s) the filters show. CSV cells that a "
@@ -496,8 +501,8 @@ of the sources that report it. Where the sources disagree (on a year, a number, 
 what) the atlas shows each version side by side instead of choosing one.
 
 **The data model, in plain words.**
-- A **source** is a document we read (here two chapters of a narrative history and an
-  encyclopedia article); its full text is kept, and every quote is checked against it.
+- A **source** is a document the editors read; its full text is kept, and every quote is
+  checked against it.
 - An **event** is a datable happening, summarised in our own words, with a date written in
   EDTF (which can say "about 658", "657 or 658", "between July and August 658"), how we know
   the date (stated in a source, inferred from the narrative's order, or taken from outside the

@@ -19,8 +19,8 @@ st.title("Compare the sources")
 ui.show_url_notices()
 selection = apply_filters(package, state)
 events = selection.matching
-st.markdown(f"**{selection.summary}** The authorities a source cites (Madelung, 'one account') "
-            "can be chosen in the sidebar like sources.")
+st.markdown(f"**{selection.summary}** The authorities a source cites can be chosen in the "
+            "sidebar like sources; each speaks in its own column below.")
 
 st.header("Who attests what")
 st.radio("Order events by", ["date", "episode"], key=ui.page_key("sort"), horizontal=True,

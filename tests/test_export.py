@@ -14,7 +14,6 @@ from atlas.export import (
     EVENT_COLUMNS,
     LPF_CONTEXT,
     PLACE_BASE_URI,
-    THURAYYA_BASE_URL,
     app_bibtex,
     app_citation,
     event_citation,
@@ -37,8 +36,7 @@ ACCESSED = "2025-06-01"
 
 @pytest.fixture
 def package(tmp_path):
-    """The tiny package plus a second account of the invasion, an undated unattested event,
-    Arabic in a summary, and gazetteer ids for Fustat."""
+    """The tiny package plus a second invasion account, an undated unattested event and ids."""
     tables = tiny_tables()
     tables["attestations"].loc[len(tables["attestations"])] = quote_row(
         "q6", "invasion", "sent an army", source_id="t2", differs_field="date",
@@ -104,7 +102,7 @@ def test_csv_round_trip_gives_back_each_value(value, written):
 
 
 def test_csv_round_trip_of_a_whole_table_of_nasty_values():
-    """Test the round trip of a frame holding every nasty value, in rows and in columns."""
+    """Test that a frame of every nasty value, in cells and a column name, round-trips."""
     values = [value for value, _ in NASTY]
     frame = pd.DataFrame({"a": values, "b": values[::-1], "=c": values}, dtype=str)
     text = to_csv(frame)
@@ -189,7 +187,7 @@ def test_json_of_a_selection_and_of_nothing(package):
 
 
 def test_places_geojson_is_points_in_lon_lat_order_with_counts(package):
-    """Test the collection's types, one Point per place, [lon, lat], and event counts."""
+    """Test that each place is one Point Feature in [lon, lat] order with its event count."""
     collection = places_geojson(package, package.events)
     assert collection["type"] == "FeatureCollection"
     assert len(collection["features"]) == len(package.places) == 3
@@ -252,16 +250,18 @@ def test_lpf_place_without_events_in_the_selection_has_no_when(package):
 
 
 def test_lpf_links_only_the_ids_that_are_filled_in(package):
-    """Test the closeMatch links: Wikidata and Pleiades as CURIEs, al-Thurayya as a URL."""
+    """Test that links exist only for filled ids, each a full URL of the other gazetteer."""
     features = lpf_by_id(places_lpf(package, package.events))
-    assert features["medina"]["links"] == [{"type": "closeMatch", "identifier": "wd:Q35484"}]
+    assert features["medina"]["links"] == [
+        {"type": "closeMatch", "identifier": "https://www.wikidata.org/wiki/Q35484"}]
     assert features["kharbata"]["links"] == []
     assert [link["identifier"] for link in features["fustat"]["links"]] == [
-        "pl:727070", THURAYYA_BASE_URL + "FUSTAT_312E300N_S"]
+        "https://github.com/althurayya/althurayya.github.io/blob/master/places/FUSTAT_312E300N_S.geojson",
+        "https://pleiades.stoa.org/places/727070"]
 
 
 def test_lpf_names_types_and_geometry(package):
-    """Test the names (aliases, Arabic tagged ar, cited title), type, Point and certainty."""
+    """Test that names list aliases and tag Arabic, and types, Point and certainty fit."""
     base = "https://g.example/p/"
     features = lpf_by_id(places_lpf(package, package.events, base_uri=base), base)
     medina = features["medina"]
@@ -352,8 +352,7 @@ def test_bibtex_entry_is_stable_escaped_and_balanced():
 
 
 def test_every_real_event_is_exported():
-    """Test that the bundled package exports every event: a row per attestation plus one per
-    event with none, and every format holds them all."""
+    """Test that every real event is exported: rows = attestations + events without any."""
     real = load_package(DATA_DIR, GEO_DIR)
     rows = events_rows(real, real.events)
     attested = real.events["id"].isin(real.attestations["event_id"])
