@@ -61,3 +61,5 @@ with st.expander(f"Table of the {len(selection.events)} events shown (for screen
 if len(selection.undated):
     st.subheader("Matching events with no usable date")
     st.dataframe(events_table(selection.undated), hide_index=True, width="stretch")
+with st.expander("Download the events shown (CSV, JSON, GeoJSON, Linked Places)"):
+    ui.export_panel(package, selection.matching, key="atlas")

@@ -65,3 +65,5 @@ for event_id, point in keys:
             st.caption("Also attest the event without a version of this point: "
                        + ui.plain(", ".join(f"{labels.get(s, s)} ({s})" for s in silent)))
 ui.download_disputes(disputes)
+with st.expander("Download the events shown (CSV, JSON, GeoJSON, Linked Places)"):
+    ui.export_panel(package, events, key="compare")
