@@ -1,11 +1,16 @@
-"""Command line: ``python -m atlas validate [DIR]`` prints the report of a data package."""
+"""Command line: ``python -m atlas validate [DIR] [--geo DIR]`` prints the report of a data package.
+
+Without DIR it validates the package the app would show ($ATLAS_DATA, $FITNA_ATLAS_DATA or the
+bundled data); without --geo, the layers that go with it ($ATLAS_GEO, $FITNA_ATLAS_GEO, else
+DIR/geo, or the bundled geo/ for the bundled data).
+"""
 
 import argparse
 import sys
 from pathlib import Path
 
-from atlas.load import ERROR, load_package
-from atlas.paths import DATA_DIR, GEO_DIR
+from atlas.load import load_package
+from atlas.paths import data_dir, geo_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,19 +26,24 @@ def main(argv: list[str] | None = None) -> int:
     int
         0 when the package has no errors, 1 otherwise.
     """
-    parser = argparse.ArgumentParser(prog="python -m atlas", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m atlas", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check a data package and print its problems")
-    validate.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR,
-                          help="folder with datapackage.json (default: the bundled data)")
-    validate.add_argument("--geo", type=Path, default=GEO_DIR,
-                          help="folder with routes.geojson and regions.geojson")
+    validate.add_argument("data_dir", nargs="?", type=Path, default=None,
+                          help="folder with the CSV tables and, usually, datapackage.json "
+                               "(default: the package the app would show)")
+    validate.add_argument("--geo", type=Path, default=None,
+                          help="folder with routes.geojson and regions.geojson "
+                               "(default: DIR/geo, or the bundled geo/ for the bundled data)")
     args = parser.parse_args(argv)
 
-    package = load_package(args.data_dir, args.geo)
+    data = args.data_dir if args.data_dir is not None else data_dir([])
+    geo = args.geo if args.geo is not None else geo_dir([], data)
+    package = load_package(data, geo)
     for problem in package.problems:
         print(problem)
-    errors = sum(p.severity == ERROR for p in package.problems)
+    errors = len(package.errors)
     notices = len(package.problems) - errors
     print(f"{len(package.events)} events, {len(package.attestations)} attestations, "
           f"{len(package.places)} places, {len(package.people)} people, "

@@ -1,15 +1,22 @@
 """Tests for atlas/load.py: each kind of problem is reported at its exact file, row and column."""
 
+import codecs
 import json
+import shutil
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 
+from atlas import paths, schema
 from atlas.__main__ import main
 from atlas.dates import julian_to_jdn
-from atlas.load import ERROR, NOTICE, load_package
+from atlas.load import ERROR, NOTICE, TableCount, load_package
+from atlas.paths import DATA_ENVS, GEO_ENVS
 from tests.conftest import TINY_TEXT, quote_row, tiny_geo, tiny_tables, write_package
+
+FIXTURES = Path(__file__).parent / "data"
 
 
 def load_changed(tmp_path, change=None, geo=None, text=TINY_TEXT):
@@ -196,15 +203,29 @@ def test_an_event_without_attestation_is_reported_and_still_shown(tmp_path):
 
 
 def test_a_missing_column_and_an_unknown_column_are_reported_on_the_header(tmp_path):
-    """Test that header problems are reported on row 1 with the column's name."""
+    """Test that header problems are reported on row 1: an optional column missing is a notice."""
 
     def change(tables):
         tables["places"] = tables["places"].drop(columns="arabic").assign(population="1")
 
     package = load_changed(tmp_path, change)
-    assert ("places.csv", 1, "arabic", None, ERROR) in located(package)
+    assert ("places.csv", 1, "arabic", None, NOTICE) in located(package)
     assert ("places.csv", 1, "population", None, NOTICE) in located(package)
+    assert package.errors == []
     assert len(package.places) == 3
+    assert package.places["arabic"].eq("").all()
+
+
+def test_a_missing_required_column_rejects_every_row_and_says_so(tmp_path):
+    """Test that a described package without a required column reads none of that table."""
+
+    def change(tables):
+        tables["factions"] = tables["factions"].drop(columns="colour")
+
+    package = load_changed(tmp_path, change)
+    assert ("factions.csv", 1, "colour", None, ERROR) in located(package)
+    assert package.factions.empty
+    assert package.counts["factions"] == TableCount(read=3, shown=0, rejected=3)
 
 
 def test_a_missing_table_file_is_reported(tmp_path):
@@ -301,3 +322,400 @@ def test_descriptor_declares_keys_for_every_table():
 
     descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     assert all(r["schema"].get("primaryKey") for r in descriptor["resources"])
+
+
+# --- where the data comes from (atlas/paths.py, used by load_package's defaults) -------------
+
+
+@pytest.fixture
+def no_env(monkeypatch):
+    """Clear every variable that points the atlas at other data."""
+    for name in (*DATA_ENVS, *GEO_ENVS):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_data_dir_prefers_the_argument_then_each_variable_then_the_bundled_data(no_env, tmp_path):
+    """Test the order --data, $ATLAS_DATA, $FITNA_ATLAS_DATA, bundled data/."""
+    first, second, third = (tmp_path / name for name in ("arg", "new", "old"))
+    assert paths.data_dir([]) == paths.DATA_DIR
+    no_env.setenv("FITNA_ATLAS_DATA", str(third))
+    assert paths.data_dir([]) == third
+    no_env.setenv("ATLAS_DATA", str(second))
+    assert paths.data_dir([]) == second
+    assert paths.data_dir(["--data", str(first)]) == first
+
+
+@pytest.mark.parametrize("argv", [
+    ["--data"], ["-q", "--ignore=tests/e2e"], ["--server.port", "8501", "--dat", "x"], ["--", "x"],
+])
+def test_unknown_or_broken_arguments_are_ignored(no_env, argv):
+    """Test that the script's arguments are read leniently: nothing raises or exits."""
+    assert paths.data_dir(argv) == paths.DATA_DIR
+    assert paths.geo_dir(argv) == paths.GEO_DIR
+
+
+def test_the_arguments_may_come_after_others(no_env, tmp_path):
+    """Test that --data and --geo are found among other arguments, in either spelling."""
+    argv = ["--theme", "dark", f"--data={tmp_path / 'd'}", "--geo", str(tmp_path / "g"), "-v"]
+    assert paths.data_dir(argv) == tmp_path / "d"
+    assert paths.geo_dir(argv) == tmp_path / "g"
+
+
+def test_geo_dir_follows_the_data_unless_told(no_env, tmp_path):
+    """Test that other data gets its own geo/ (never the bundled one) unless --geo or a variable says."""
+    other = tmp_path / "other"
+    assert paths.geo_dir(["--data", str(other)]) == other / "geo"
+    assert paths.geo_for(paths.DATA_DIR) == paths.GEO_DIR
+    no_env.setenv("FITNA_ATLAS_GEO", str(tmp_path / "old"))
+    assert paths.geo_dir(["--data", str(other)]) == tmp_path / "old"
+    no_env.setenv("ATLAS_GEO", str(tmp_path / "new"))
+    assert paths.geo_dir([]) == tmp_path / "new"
+    assert paths.geo_dir(["--geo", str(tmp_path / "arg")]) == tmp_path / "arg"
+
+
+def test_a_package_without_a_geo_folder_loads_without_routes_or_errors(tmp_path):
+    """Test that a missing geometry folder gives empty layers and one notice, no error."""
+    data = write_package(tmp_path)
+    package = load_package(data, tmp_path / "nowhere")
+    assert package.errors == []
+    assert [p.severity for p in package.problems] == [NOTICE]
+    assert package.routes.empty and package.regions.empty
+    assert package.counts["routes"] == TableCount(0, 0, 0)
+
+
+def test_load_package_takes_the_layers_beside_other_data_by_default(tmp_path):
+    """Test that load_package(dir) reads dir/geo, not the bundled layers."""
+    data = write_package(tmp_path)
+    shutil.move(tmp_path / "geo", data / "geo")
+    package = load_package(data)
+    assert package.problems == ()
+    assert len(package.routes) == 1
+
+
+def test_cli_validates_a_folder_with_its_own_layers(tmp_path, capsys):
+    """Test that `validate DIR` without --geo reads DIR/geo, and a minimal folder passes."""
+    data = write_package(tmp_path)
+    shutil.move(tmp_path / "geo", data / "geo")
+    assert main(["validate", str(data)]) == 0
+    assert "0 problems, 0 notices" in capsys.readouterr().out
+    assert main(["validate", str(FIXTURES / "minimal")]) == 0
+    assert "0 problems" in capsys.readouterr().out
+
+
+# --- bring your own data: a minimal folder ---------------------------------------------------
+
+
+def test_a_minimal_events_table_loads_with_notices_only():
+    """Test that id, title, date, place and lat/lon, with no datapackage.json, load cleanly."""
+    package = load_package(FIXTURES / "minimal")
+    assert package.errors == []
+    assert not package.described
+    assert len(package.events) == 4 and package.events["has_date"].all()
+    events = package.events.set_index("id")
+    assert events.loc["killing", "best_iso"] == "0656-06-17"
+    assert events.loc["siffin", "start"] == "0657"
+    assert events.loc["killing", "place_name"] == "Medina"
+    assert events.loc["killing", "faction_id"] == events.loc["killing", "episode"] == "unknown"
+    places = package.places.set_index("id")
+    assert list(places.index) == ["medina", "basra", "siffin"]
+    assert places.loc["basra", "lat"] == 30.5 and places.loc["basra", "lon"] == 47.8
+    assert package.factions["id"].tolist() == ["unknown"]
+    assert package.episodes["id"].tolist() == ["unknown"]
+    assert package.attestations.empty and package.sources.empty
+    assert package.counts["places"] == TableCount(read=3, shown=3, rejected=0, added=3)
+
+
+def test_a_minimal_table_written_in_code_with_start_and_free_text_factions(tmp_path):
+    """Test a CSV with 'start', a faction column of names and coordinates as latitude/longitude."""
+    (tmp_path / "events.csv").write_text(
+        "ID,Title,Start,Faction,Episode,Place name,Latitude,Longitude\n"
+        "a,One,0656-05-01,Ali's party,The revolt,Kufa,32.03,44.4\n"
+        "b,Two,0657,Mu'awiya's Syrians,Siffin,Siffin,35.95,38.9\n"
+        "c,Three,0658,Ali's party,The revolt,,,\n", encoding="utf-8")
+    package = load_package(tmp_path)
+    assert package.errors == []
+    factions = package.factions.set_index("id")
+    assert factions.loc["alis_party", "name"] == "Ali's party"
+    assert factions.loc["muawiyas_syrians", "colour"].startswith("#")
+    assert package.events.set_index("id").loc["c", "faction_id"] == "alis_party"
+    assert package.episodes.set_index("id").loc["the_revolt", "order"] == 1
+    assert package.events.set_index("id").loc["c", "place_id"] == ""
+    assert set(package.places["id"]) == {"kufa", "siffin"}
+
+
+def test_places_made_from_events_report_bad_coordinates_on_the_events_row(tmp_path):
+    """Test that a bad latitude is reported at its events.csv row and the event keeps no place."""
+    (tmp_path / "events.csv").write_text(
+        "id,title,date,place,lat,lon\n"
+        "a,One,0656,Kufa,32.03,44.4\n"
+        "b,Two,0657,Nowhere,north,38.9\n", encoding="utf-8")
+    package = load_package(tmp_path)
+    assert [(p.file, p.row, p.column, p.value) for p in package.errors] == [
+        ("events.csv", 3, "lat", "north")]
+    assert package.events.set_index("id").loc["b", "place_id"] == ""
+    assert package.counts["places"] == TableCount(read=2, shown=1, rejected=1, added=2)
+
+
+def test_a_lone_csv_of_another_name_is_read_as_the_events(tmp_path):
+    """Test that a folder with one CSV, not named events.csv, is taken for the events."""
+    (tmp_path / "my_events.csv").write_text("id,title,date\na,One,0656\n", encoding="utf-8")
+    package = load_package(tmp_path)
+    assert package.errors == [] and len(package.events) == 1
+    assert package.counts["events"] == TableCount(1, 1, 0)
+
+
+def test_a_folder_with_no_events_is_an_error_not_a_crash(tmp_path):
+    """Test that an empty folder gives one error and an empty package with its columns."""
+    package = load_package(tmp_path)
+    assert [p.file for p in package.errors] == ["events.csv"]
+    assert package.events.empty and "has_date" in package.events
+
+
+def test_a_missing_folder_is_an_error_not_a_crash(tmp_path):
+    """Test that a folder that does not exist is reported in words."""
+    package = load_package(tmp_path / "typo")
+    assert "does not exist" in package.errors[0].message
+    assert package.events.empty
+
+
+def test_a_partial_package_without_attestations_says_so_once(tmp_path):
+    """Test that events, places and factions files without attestations give one notice."""
+    tables = tiny_tables()
+    for name in ("events", "places", "factions", "episodes"):
+        tables[name].to_csv(tmp_path / f"{name}.csv", index=False)
+    package = load_package(tmp_path)
+    assert package.errors == []
+    assert sum("attestations.csv" in p.file for p in package.problems) == 1
+    assert len(package.events) == 5 and len(package.places) == 3
+
+
+def test_offsets_are_found_when_a_package_without_a_description_gives_none(tmp_path):
+    """Test that attestations with quotes but no offsets are placed in the text."""
+    tables = tiny_tables()
+    tables["attestations"] = tables["attestations"].drop(columns=["start_offset", "end_offset"])
+    for name, frame in tables.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "t1.txt").write_text(TINY_TEXT, encoding="utf-8")
+    package = load_package(tmp_path)
+    assert package.errors == []
+    row = package.attestations.set_index("id").loc["q2"]
+    assert TINY_TEXT[row["start_offset"]:row["end_offset"]] == row["quote"]
+
+
+# --- bring your own data: real-world mess ----------------------------------------------------
+
+
+def test_an_excel_export_with_bom_crlf_semicolons_and_spaces_reads_right():
+    """Test BOM, CRLF, ';', decimal commas, padded headers and cells, blank lines and Arabic."""
+    raw = (FIXTURES / "excel_export" / "events.csv").read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8) and b"\r\n" in raw and b";" in raw
+    package = load_package(FIXTURES / "excel_export")
+    events = package.events.set_index("id")
+    assert list(events.index) == ["siege", "killing", "fustat"]
+    assert events.loc["siege", "title"] == "Siege of the house"
+    assert events.loc["killing", "title"] == "مقتل عثمان"
+    assert events.loc["fustat", "title"] == "Amr takes Fustat; the governor is killed"
+    assert events.loc["killing", "place_name"] == "المدينة"
+    assert package.places.set_index("name").loc["Medina", "lat"] == 24.467
+    # The blank lines keep their numbers: the untitled event is on spreadsheet row 7.
+    assert [(p.row, p.column) for p in package.errors] == [(7, "Title")]
+    assert package.counts["events"] == TableCount(read=4, shown=3, rejected=1)
+
+
+def test_the_tiny_package_saved_by_a_spreadsheet_has_no_problems(tmp_path):
+    """Test that the described package re-saved with BOM, CRLF and ';' loads exactly the same."""
+    data = write_package(tmp_path)
+    for name, frame in tiny_tables().items():
+        text = frame.to_csv(index=False, sep=";", lineterminator="\r\n")
+        (data / f"{name}.csv").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+    package = load_package(data, tmp_path / "geo")
+    assert package.problems == ()
+    clean = load_package(write_package(tmp_path / "clean"), tmp_path / "clean" / "geo")
+    pd.testing.assert_frame_equal(package.events, clean.events)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-8"])
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_every_common_encoding_and_separator_reads_the_same(tmp_path, encoding, separator):
+    """Test UTF-16 (with BOM), UTF-8 with or without BOM, and , ; tab separators."""
+    text = separator.join(["id", "title", "date"]) + "\n" + separator.join(
+        ["a", "Ṣiffīn, مقتل", "0657"]) + "\n"
+    text = text.replace("Ṣiffīn, مقتل", '"Ṣiffīn, مقتل"') if separator == "," else text
+    (tmp_path / "events.csv").write_bytes(text.encode(encoding))
+    package = load_package(tmp_path)
+    assert package.errors == []
+    assert package.events["title"].tolist() == ["Ṣiffīn, مقتل"]
+
+
+def test_rows_with_bytes_that_are_not_utf8_are_reported_and_left_out():
+    """Test that a Windows-1252 row is an error on its own row and the others load."""
+    package = load_package(FIXTURES / "windows_1252")
+    assert [(p.row, p.severity) for p in package.errors] == [(3, ERROR)]
+    assert "UTF-8" in package.errors[0].message
+    assert package.events["id"].tolist() == ["fine", "fine_too"]
+    assert package.counts["events"] == TableCount(read=3, shown=2, rejected=1)
+
+
+def test_non_utf8_bytes_in_a_described_table_do_not_crash(tmp_path):
+    """Test that a bad byte in a described package's events is one located error."""
+    data = write_package(tmp_path)
+    raw = (data / "events.csv").read_bytes().replace(b"A siege.", b"A si\xe8ge.")
+    (data / "events.csv").write_bytes(raw)
+    package = load_package(data, tmp_path / "geo")
+    assert any(p.row == 3 and "UTF-8" in p.message for p in package.errors)
+    assert "siege" not in set(package.events["id"])
+
+
+def test_duplicate_ids_keep_the_first_row_and_report_the_rest():
+    """Test that repeated ids are each reported, citing the row that is kept."""
+    package = load_package(FIXTURES / "duplicates")
+    assert [(p.row, p.value) for p in package.errors] == [(4, "camp"), (5, "camp")]
+    assert all("row 2" in p.message for p in package.errors)
+    assert package.events.set_index("id").loc["camp", "title"] == "Rebels camp"
+    assert package.counts["events"] == TableCount(read=4, shown=2, rejected=2)
+
+
+def test_spreadsheet_dates_short_years_are_read_and_slashed_dates_are_explained():
+    """Test the decision: short years become EDTF with a notice; d/m/y and m/d/y are errors."""
+    package = load_package(FIXTURES / "spreadsheet_dates")
+    events = package.events.set_index("id")
+    assert events.loc["iso_short", "start"] == "0656-06-17"
+    assert events.loc["year_only", "start"] == "0656"
+    assert events.loc["no_zeros", "start"] == "0656-06-01"
+    assert events.loc[["iso_short", "year_only", "no_zeros", "edtf"], "has_date"].all()
+    assert not events.loc[["month_day", "day_month", "either"], "has_date"].any()
+    by_row = {p.row: p for p in package.problems if p.row and p.row > 1}
+    assert by_row[2].severity == NOTICE and "0656-06-17" in by_row[2].message
+    assert by_row[5].severity == ERROR and "write 0656-06-17" in by_row[5].message
+    assert by_row[6].severity == ERROR and "write 0656-06-17" in by_row[6].message
+    assert by_row[7].severity == ERROR and "0656-06-07" in by_row[7].message
+    assert "0656-07-06" in by_row[7].message
+    assert 8 not in by_row
+
+
+def test_a_described_package_keeps_short_years_as_errors_with_the_fix(tmp_path):
+    """Test that a package that declares EDTF gets no guessing, but the exact EDTF to write."""
+
+    def change(tables):
+        tables["events"].loc[0, "start"] = "656-05-01"
+        tables["events"].loc[1, "start"] = "05/01/0656"
+
+    package = load_changed(tmp_path, change)
+    messages = {p.row: p.message for p in package.errors}
+    assert "0656-05-01" in messages[2] and "0656-05-01" in messages[3]
+
+
+def test_a_row_with_too_many_cells_is_reported_and_the_rest_loads():
+    """Test that an unquoted comma leaves out its row, with a hint about quotes."""
+    package = load_package(FIXTURES / "ragged")
+    assert [(p.row, p.value) for p in package.errors] == [(3, "two,Ali, the caliph, arrives,0656")]
+    assert "double quotes" in package.errors[0].message
+    assert package.events["id"].tolist() == ["one", "three"]
+
+
+def test_an_unclosed_quote_is_one_error_at_its_row():
+    """Test that a quote never closed is reported where it opens, not as a traceback."""
+    package = load_package(FIXTURES / "unclosed_quote")
+    assert [(p.file, p.row) for p in package.errors] == [("events.csv", 3)]
+    assert "never closed" in package.errors[0].message
+
+
+def test_text_is_kept_exactly_as_written_and_never_interpreted(tmp_path):
+    """Test that markup, entities and quotes in cells reach the frames unchanged, only trimmed."""
+    title = '<b>Siege</b> &amp; "the <script>alert(1)</script>" — ﷽'
+    (tmp_path / "events.csv").write_text(
+        'id,title,date\na,"  ' + title.replace('"', '""') + '  ",0656\n', encoding="utf-8")
+    package = load_package(tmp_path)
+    assert package.events["title"].tolist() == [title]
+
+
+def test_paths_leaving_the_package_are_refused(tmp_path):
+    """Test that a descriptor path or a text_path outside the folder is an error, not read."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the web", encoding="utf-8")
+
+    def change(tables):
+        tables["sources"].loc[1, "text_path"] = "../../secret.txt"
+
+    package = load_changed(tmp_path, change)
+    assert ("sources.csv", 3, "text_path", "../../secret.txt", ERROR) in located(package)
+    assert "not for the web" not in package.texts.values()
+
+    data = write_package(tmp_path / "b")
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = str(secret)
+    (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    package = load_package(data, tmp_path / "b" / "geo")
+    assert ("datapackage.json", None, "path", str(secret), ERROR) in located(package)
+
+
+def test_a_relation_whose_quote_is_not_in_its_source_is_left_out(tmp_path):
+    """Test that relations are kept only with a verbatim quote, and counted."""
+
+    def change(tables):
+        tables["relations"] = pd.DataFrame([
+            {"id": "r1", "person_id": "gov", "relation": "opponent", "other_id": "uthman",
+             "source_id": "t1", "quote": "the governor", "note": ""},
+            {"id": "r2", "person_id": "uthman", "relation": "uncle", "other_id": "gov",
+             "source_id": "t1", "quote": "his nephew the governor", "note": ""}], dtype=str)
+
+    package = load_changed(tmp_path, change)
+    assert package.relations["id"].tolist() == ["r1"]
+    assert ("relations.csv", 3, "quote", "his nephew the governor", ERROR) in located(package)
+    assert package.counts["relations"] == TableCount(read=2, shown=1, rejected=1)
+
+
+# --- counts ----------------------------------------------------------------------------------
+
+FIXTURE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("folder", FIXTURE_DIRS, ids=lambda p: p.name)
+def test_read_equals_shown_plus_rejected_for_every_fixture(folder):
+    """Test the identity on every table of every fixture under tests/data/."""
+    package = load_package(folder)
+    assert set(package.counts) >= {*schema.TABLES, "routes", "regions"}
+    for name, count in package.counts.items():
+        assert count.adds_up, (name, count)
+        frame = package.routes if name == "routes" else (
+            package.regions if name == "regions" else getattr(package, name))
+        assert count.shown == len(frame), name
+
+
+def test_read_equals_shown_plus_rejected_for_the_real_and_a_broken_package(tmp_path):
+    """Test the identity on the bundled data and on a package with many kinds of bad row."""
+
+    def change(tables):
+        tables["events"].loc[1, "title"] = ""
+        tables["events"].loc[3, "id"] = "camp"
+        tables["places"].loc[2, "lon"] = "200"
+        tables["attestations"].loc[0, "quote"] = "not in the text"
+
+    for package in (load_package(), load_changed(tmp_path, change)):
+        assert all(count.adds_up for count in package.counts.values()), package.counts
+    broken = load_changed(tmp_path / "again", change)
+    assert broken.counts["events"].rejected == 2
+    assert broken.counts["places"] == TableCount(read=3, shown=2, rejected=1)
+    assert broken.counts["attestations"].rejected >= 1
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d: d["resources"][0].update(schema="schema.json"),
+    lambda d: d["resources"][4]["schema"].update(primaryKey=["nothing"]),
+    lambda d: d["resources"][4]["schema"].update(foreignKeys=["nonsense", {"fields": "x"}]),
+    lambda d: d["resources"][4]["schema"]["fields"][1].update(constraints={"pattern": "[a-"}),
+    lambda d: d["resources"].append({"name": "extra", "path": 7}),
+    lambda d: d["resources"].pop(1),
+])
+def test_an_odd_descriptor_is_reported_not_a_crash(tmp_path, edit):
+    """Test that a hand-written datapackage.json with odd parts still loads the events."""
+    data = write_package(tmp_path)
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    edit(descriptor)
+    (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    package = load_package(data, tmp_path / "geo")
+    assert not any("could not be read (" in p.message for p in package.problems)
+    assert len(package.events) == 5
+    assert all(count.adds_up for count in package.counts.values())
