@@ -15,8 +15,9 @@ pages = st.navigation([
     st.Page("pages/sources.py", title="Sources", url_path="sources"),
     st.Page("pages/people.py", title="People", url_path="people"),
     st.Page("pages/places.py", title="Places", url_path="places"),
-    st.Page("pages/data.py", title="About and data", url_path="about"),
+    st.Page("pages/about.py", title="About and data", url_path="about"),
 ])
 with st.sidebar:
     st.caption(ui.counts_line(package))
+ui.upload_banner()
 pages.run()

@@ -128,7 +128,8 @@ def coverage(package: Package, events: pd.DataFrame) -> pd.DataFrame:
             "differs": int((differing["source_id"] == source_id).sum()),
             "episodes": ", ".join(dict.fromkeys(episode_of.reindex(mine).dropna())),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["source_id", "label", "events", "alone", "alone_ids",
+                                       "differs", "episodes"])
 
 
 def disputed_points(package: Package, events: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,10 @@ from atlas import schema
 from atlas.dates import jdn_to_ah, jdn_to_iso, month_bounds
 
 DENSE_THRESHOLD = 3000
+# Above this many events in view the timeline shows how many events fall in each month of each
+# lane; a click on a month zooms the window to its year, where single events show again.
+DENSITY_THRESHOLD = 5000
+DENSITY_PREFIX = "month:"
 UNCERTAIN_CERTAINTIES = ("approximate", "uncertain", "disputed")
 MAP_LON = (25.0, 50.0)
 MAP_LAT = (12.0, 40.0)
@@ -174,6 +178,8 @@ def timeline_figure(
     plotly.graph_objects.Figure
         Every event trace carries the event id as ``customdata[0]``.
     """
+    if len(events) > DENSITY_THRESHOLD:
+        return density_figure(events, lane=lane, lane_order=lane_order, axis=axis, window=window)
     dense = len(events) > DENSE_THRESHOLD
     scatter = go.Scattergl if dense else go.Scatter
     y, labels = lane_positions(events, lane, lane_order)
@@ -225,6 +231,12 @@ def timeline_figure(
             marker=dict(size=26, symbol="circle-open", color=HIGHLIGHT, line=dict(width=4)),
         ))
 
+    _timeline_layout(fig, labels, axis, window)
+    return fig
+
+
+def _timeline_layout(fig: go.Figure, labels: list[str], axis: str, window) -> None:
+    """The timeline's axes: dates in the chosen calendar, one lane per label, top first."""
     xaxis = dict(type="date", calendar="islamic" if axis == "ah" else "julian",
                  tickformatstops=_AH_TICKS if axis == "ah" else _CE_TICKS,
                  title=None,
@@ -247,7 +259,57 @@ def timeline_figure(
         clickmode="event+select", dragmode="pan", hovermode="closest",
         font=dict(size=14),
     )
+
+
+def density_figure(events: pd.DataFrame, *, lane: str = "episode",
+                   lane_order: list[str] | None = None, axis: str = "ce",
+                   window: tuple[int, int] | None = None) -> go.Figure:
+    """The timeline of many events: one bubble per lane and month, sized by its event count.
+
+    Parameters are those of :func:`timeline_figure`. Each bubble's ``customdata[0]`` is
+    ``"month:YYYY-MM"`` (see :func:`density_month`), so a click can zoom to that month's year.
+    """
+    column = {"episode": schema.EPISODE_NAME, "place": schema.PLACE_NAME,
+              "faction": schema.FACTION_NAME}[lane]
+    names = events[column].replace("", "(no place)" if lane == "place" else "(none)")
+    month = events[schema.BEST_ISO].str[:7]
+    counts = (pd.DataFrame({"lane": names.to_numpy(), "month": month.to_numpy()})
+              .groupby(["lane", "month"], sort=False).size().rename("count").reset_index())
+    seen = list(dict.fromkeys(names))
+    order = [name for name in (lane_order or []) if name in set(seen)]
+    labels = order + [name for name in seen if name not in set(order)]
+    lane_index = counts["lane"].map(pd.Series(range(len(labels)), index=labels))
+    biggest = max(int(counts["count"].max()), 1) if len(counts) else 1
+    months = counts["month"].to_numpy(dtype=object)
+    custom = np.column_stack([
+        DENSITY_PREFIX + counts["month"].str.lstrip("0"), escape_text(counts["lane"]),
+        counts["count"].to_numpy(dtype=object), months])
+    fig = go.Figure(go.Scattergl(
+        x=counts["month"] + "-15", y=lane_index, mode="markers", xcalendar="julian",
+        name="Events per month",
+        marker=dict(size=6 + 26 * np.sqrt(counts["count"].to_numpy() / biggest),
+                    color=counts["count"], colorscale="Cividis", showscale=True,
+                    colorbar=dict(title="events", thickness=10, len=0.8),
+                    line=dict(width=0)),
+        customdata=custom,
+        hovertemplate="<b>%{customdata[2]} events</b><br>%{customdata[1]}<br>"
+                      "month %{customdata[3]} (Julian)<br>Click to show that year's events"
+                      "<extra></extra>",
+        **_NO_DIMMING,
+    ))
+    _timeline_layout(fig, labels, axis, window)
     return fig
+
+
+def density_month(point_id: str) -> int | None:
+    """The month index a density bubble stands for ("month:656-05"), or None for an event id."""
+    if not str(point_id).startswith(DENSITY_PREFIX):
+        return None
+    year, _, month = point_id[len(DENSITY_PREFIX):].partition("-")
+    try:
+        return int(year or 0) * 12 + int(month) - 1
+    except ValueError:
+        return None
 
 
 def _hover_data(rows: pd.DataFrame) -> np.ndarray:

@@ -10,19 +10,24 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from atlas import export, schema
 from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS
 from atlas.dates import jdn_to_julian
 from atlas.detail import EventDetail, card_date
+from atlas.figures import density_month
 from atlas.filters import FilterState, Vocabulary
 from atlas.load import Package, load_package
-from atlas.paths import data_dir, geo_dir
+from atlas.paths import data_dir, geo_dir, geo_for
+from atlas.upload import unpack_upload
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~=:&])")
 
@@ -47,8 +52,42 @@ def _load_once(data: str, geo: str) -> Package:
     return load_package(Path(data), Path(geo))
 
 
+_UPLOAD = "uploaded_package"
+
+
+def run_through_app() -> None:
+    """Make a deep link to a page run app.py (navigation, page config, banner), not the page alone.
+
+    Streamlit decides per process whether ``pages/`` is an old-style page folder; until app.py's
+    ``st.navigation`` has run once, a first visitor arriving at ``/about`` would get
+    ``pages/about.py`` on its own. Every page calls this first: it records what
+    ``st.navigation`` itself records and reruns, so app.py runs and opens the requested page.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A package a visitor uploaded: held in their session only, never written to data/."""
+
+    name: str
+    package: Package
+    vocabulary: Vocabulary
+    descriptor: dict
+
+
+def uploaded() -> Upload | None:
+    """The package this session uploaded, if any."""
+    return st.session_state.get(_UPLOAD)
+
+
 def cached_package() -> Package:
-    """The package to show, loaded once per process and folder; its frames are read-only."""
+    """The package to show: this session's upload, else the server's, loaded once per process."""
+    upload = uploaded()
+    if upload is not None:
+        return upload.package
     return _load_once(str(data_dir()), str(geo_dir()))
 
 
@@ -59,6 +98,9 @@ def _vocabulary_once(data: str, geo: str) -> Vocabulary:
 
 def cached_vocabulary() -> Vocabulary:
     """The ids the URL may name, for the package :func:`cached_package` shows."""
+    upload = uploaded()
+    if upload is not None:
+        return upload.vocabulary
     return _vocabulary_once(str(data_dir()), str(geo_dir()))
 
 
@@ -181,10 +223,21 @@ def reset_view(default: FilterState) -> None:
 
 
 def on_timeline_select() -> None:
-    """Callback of a click on the timeline: select the clicked event."""
+    """Callback of a click on the timeline: select the clicked event, or zoom to a month's year.
+
+    On the many-events timeline a click lands on a month's bubble; the window then narrows to
+    that year (within the slider's reach), where single events are drawn again.
+    """
     points = st.session_state[TIMELINE_KEY].selection.points
     ids = [p["customdata"][0] for p in points if p.get("customdata")]
-    st.session_state[KEY["event"]] = ids[0] if ids else ""
+    month = density_month(ids[0]) if ids else None
+    if month is None:
+        st.session_state[KEY["event"]] = ids[0] if ids else ""
+        return
+    vocabulary = cached_vocabulary()
+    year = min(max(month // 12, vocabulary.window_min // 12), vocabulary.window_max // 12)
+    start, end = max(year * 12, vocabulary.window_min), min(year * 12 + 11, vocabulary.window_max)
+    st.session_state[KEY["window"]] = (month_label(start), month_label(end))
 
 
 def on_map_select() -> None:
@@ -485,7 +538,55 @@ def _descriptor_once(data: str) -> dict:
 
 def cached_descriptor() -> dict:
     """The data package's description (title, version, licences), read once per folder."""
+    upload = uploaded()
+    if upload is not None:
+        return upload.descriptor
     return _descriptor_once(str(data_dir()))
+
+
+def load_upload(files) -> list:
+    """Unpack and load uploaded files into this session; return the upload's own problems.
+
+    The files are unpacked into a temporary folder, loaded (texts and layers are read into
+    memory) and the folder is deleted; nothing reaches the server's data folder or another
+    session. On success the view is reset to the new package's default.
+    """
+    folder, problems = unpack_upload([(f.name, f.getvalue()) for f in files])
+    if folder is None:
+        return problems
+    try:
+        package = load_package(folder, geo_for(folder))
+        descriptor = export.read_descriptor(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    name = ", ".join(f.name for f in files)
+    vocabulary = Vocabulary.from_package(package)
+    st.session_state[_UPLOAD] = Upload(name[:120], package, vocabulary, descriptor)
+    _reset_for(vocabulary)
+    return problems
+
+
+def forget_upload() -> None:
+    """Callback of 'back to the atlas's own data': drop the upload and reset the view."""
+    st.session_state.pop(_UPLOAD, None)
+    _reset_for(_vocabulary_once(str(data_dir()), str(geo_dir())))
+
+
+def _reset_for(vocabulary: Vocabulary) -> None:
+    _store(vocabulary.default_state())
+    for key in (TIMELINE_KEY, MAP_KEY, *[k for k in st.session_state if str(k).startswith("page_")]):
+        st.session_state.pop(key, None)
+
+
+def upload_banner() -> None:
+    """Say clearly, on every page, that uploaded data is on show, with the way back."""
+    upload = uploaded()
+    if upload is None:
+        return
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.warning(f"You are viewing uploaded data ({plain(upload.name)}), in this browser session "
+                 "only: nothing was saved on the server.", icon="📂")
+    right.button("Back to the atlas's own data", on_click=forget_upload, width="stretch")
 
 
 def app_url() -> str:
@@ -516,4 +617,61 @@ what) the atlas shows each version side by side instead of choosing one.
 
 Dates are read in the Julian calendar and kept as Julian Day Numbers; the timeline can show
 CE or AH (Hijri) ticks. The URL holds the whole view: copy it to share what you see.
+"""
+
+
+UPLOAD_FILES = "upload_files"
+_UPLOAD_PROBLEMS = "upload_problems"
+
+
+def on_upload() -> None:
+    """Callback of the upload form's button: load the chosen files into this session."""
+    files = st.session_state.get(UPLOAD_FILES) or []
+    st.session_state[_UPLOAD_PROBLEMS] = load_upload(files) if files else []
+
+
+def upload_form() -> None:
+    """The upload form: a zip of a data package or its CSV files, checked and loaded for this session."""
+    st.file_uploader("A data package as one .zip, or its CSV files (events.csv at least)",
+                     type=["zip", "csv", "json", "geojson", "txt", "md"],
+                     accept_multiple_files=True, key=UPLOAD_FILES)
+    st.button("Show this data", on_click=on_upload, type="primary",
+              disabled=not st.session_state.get(UPLOAD_FILES))
+    for problem in st.session_state.get(_UPLOAD_PROBLEMS, []):
+        if problem.severity == "error":
+            st.error(plain(problem), icon="⛔")
+        else:
+            st.info(plain(problem), icon="ℹ️")
+
+
+def validation_report(package: Package) -> None:
+    """Rows read, shown and rejected per table, and every problem as a table one can download."""
+    counts = getattr(package, "counts", {}) or {}
+    if counts:
+        st.dataframe(pd.DataFrame(
+            [(name, c.read, c.shown, c.rejected) for name, c in counts.items()],
+            columns=["Table", "Rows read", "Rows shown", "Rows rejected"]),
+            hide_index=True, width="stretch")
+    if not package.problems:
+        return
+    problems = pd.DataFrame([
+        {"Severity": p.severity, "File": p.file, "Row": p.row, "Column": p.column,
+         "Value": p.value, "Problem": p.message} for p in package.problems])
+    st.dataframe(problems, hide_index=True, width="stretch")
+    st.download_button("Download this report (CSV)", export.to_csv(problems),
+                       file_name="validation-report.csv", mime="text/csv", on_click="ignore")
+
+
+UPLOAD_TEXT = """
+Upload a data package to see it in this atlas, **for this browser session only**: it is checked,
+shown on every page, and never saved on the server or shown to anyone else.
+
+- **A whole package:** one `.zip` holding `datapackage.json`, the CSV tables, the source texts
+  under `sources/` and, if you have them, `geo/routes.geojson` and `geo/regions.geojson`.
+- **A spreadsheet:** a single `events.csv` with at least the columns `id`, `title`, `date` and a
+  place (`place`, `lat`, `lon`) loads too, with notices about what is missing.
+
+Comma or semicolon separated, UTF-8 with or without a byte-order mark. Limits: 50 MB uploaded,
+500 files, 200 MB unpacked. Every problem is reported with its file, row, column and value;
+rows with problems are left out and counted, never dropped silently.
 """

@@ -1,4 +1,4 @@
-"""The About and data page: what the atlas is, its data model, licences, citation, validation."""
+"""The About page: what the atlas is, its data model, licences, citation, validation."""
 
 import datetime
 
@@ -8,6 +8,8 @@ from atlas import ui
 from atlas.detail import sources_table
 from atlas.export import app_bibtex, app_citation, event_citation
 from atlas.filters import apply_filters
+
+ui.run_through_app()
 
 package = ui.cached_package()
 state = ui.page_view(package)
@@ -48,13 +50,14 @@ st.markdown(f"**{selection.summary}**")
 ui.export_panel(package, events, key="data")
 
 st.header("Validation report")
-errors, notices = package.errors, [p for p in package.problems if p not in package.errors]
+errors = package.errors
 if errors:
-    st.error(f"The validator found {len(errors)} problem(s); valid rows are still shown.")
+    st.error(f"The validator found {len(errors)} problem(s); the valid rows are shown, and every "
+             "problem is listed below with its file, row, column and value.")
 else:
     st.success("The data package validates: every event has a verbatim quote in its source.")
-ui.show_data_problems(package)
-if notices:
-    with st.expander(f"{len(notices)} notice(s)"):
-        for notice in notices:
-            st.markdown(f"- {ui.plain(notice)}")
+ui.validation_report(package)
+
+st.header("Bring your own data")
+st.markdown(ui.UPLOAD_TEXT)
+ui.upload_form()

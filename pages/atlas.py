@@ -7,6 +7,8 @@ from atlas.detail import event_detail, event_place, events_table, place_name
 from atlas.figures import map_extent, map_figure, place_counts, timeline_figure
 from atlas.filters import apply_filters, visible_routes
 
+ui.run_through_app()
+
 package = ui.cached_package()
 if not ui.package_usable(package):
     st.error("The data package could not be loaded. Run `python -m atlas validate` for details.")

@@ -6,6 +6,8 @@ from atlas import ui
 from atlas.compare import MATRIX_SYMBOLS, dispute_keys, disputed_points, silent_sources, source_matrix
 from atlas.filters import apply_filters
 
+ui.run_through_app()
+
 package = ui.cached_package()
 all_disputes = disputed_points(package, package.events)
 fields = sorted(set(all_disputes["field"]))

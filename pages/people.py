@@ -7,6 +7,8 @@ from atlas.figures import timeline_figure
 from atlas.filters import apply_filters
 from atlas.registry import people_table, person_events, person_relations, spellings
 
+ui.run_through_app()
+
 package = ui.cached_package()
 people = package.people.set_index("id", drop=False)
 state = ui.page_view(package, page_params=("who",))

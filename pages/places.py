@@ -7,6 +7,8 @@ from atlas.figures import map_figure, place_counts
 from atlas.filters import apply_filters
 from atlas.registry import place_events, place_links, places_table, spellings
 
+ui.run_through_app()
+
 package = ui.cached_package()
 places = package.places.set_index("id", drop=False)
 state = ui.page_view(package, page_params=("gaz",))

@@ -7,6 +7,8 @@ from atlas.compare import coverage
 from atlas.filters import apply_filters
 from atlas.passages import cited_share, passages_html, text_passages, uncited_gaps
 
+ui.run_through_app()
+
 package = ui.cached_package()
 sources = package.sources.set_index("id", drop=False)
 state = ui.page_view(package, page_params=("src",))

@@ -143,3 +143,37 @@ def write_package(root: Path, tables=None, geo=None, text: str = TINY_TEXT) -> P
 def tiny_package_dir(tmp_path) -> Path:
     """Write the unchanged tiny package and return its data folder."""
     return write_package(tmp_path)
+
+
+# Text a hostile package puts in every text field; none of it may run or become markup.
+XSS_IMG = '<img src=x onerror="window.__xss=1">'
+XSS_SCRIPT = "<script>window.__xss=2</script>"
+XSS_LINK = "[click](javascript:window.__xss=3)"
+XSS_TEXT = TINY_TEXT + f" Afterwards {XSS_IMG} and {XSS_SCRIPT} were written on the walls."
+
+
+def hostile_tables() -> dict[str, pd.DataFrame]:
+    """The tiny tables with an XSS payload in every free-text field and one quote of it."""
+    tables = tiny_tables()
+    payload = f" {XSS_IMG} {XSS_SCRIPT} {XSS_LINK}"
+    free_text = {
+        "sources": ["title", "work_title", "author", "short", "note"],
+        "factions": ["name", "description"],
+        "episodes": ["name", "description"],
+        "places": ["name", "certainty_note"],
+        "people": ["name", "role", "note"],
+        "events": ["title", "summary", "date_reference"],
+        "participants": ["role"],
+        "attestations": ["locator", "note"],
+    }
+    for table, columns in free_text.items():
+        for column in columns:
+            tables[table][column] = tables[table][column] + payload
+    quote = f"{XSS_IMG} and {XSS_SCRIPT}"
+    start = XSS_TEXT.index(quote)
+    extra = quote_row("q9", "siege", "They besieged the house of the caliph") | {
+        "id": "q9", "quote": quote, "start_offset": str(start),
+        "end_offset": str(start + len(quote))}
+    tables["attestations"] = pd.concat([tables["attestations"], pd.DataFrame([extra])],
+                                       ignore_index=True)
+    return tables

@@ -1,5 +1,7 @@
 """AppTest over every page, with the real data and with the tiny fixture package."""
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -159,7 +161,7 @@ def test_a_broken_package_shows_problems_not_a_traceback(tmp_path, monkeypatch):
 
 def test_about_page_runs_and_reports_the_real_package():
     """Test that the About page explains the data, cites the app and says the package validates."""
-    at = run_app(page="pages/data.py")
+    at = run_app(page="pages/about.py")
     assert not at.exception
     assert at.title[0].value == "About the atlas and its data"
     assert any("validates" in s.value for s in at.success)
@@ -169,7 +171,7 @@ def test_about_page_runs_and_reports_the_real_package():
 
 
 PAGES = ["pages/atlas.py", "pages/compare.py", "pages/sources.py", "pages/people.py",
-         "pages/places.py", "pages/data.py"]
+         "pages/places.py", "pages/about.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -240,3 +242,28 @@ def test_places_page_shows_a_place_with_its_external_records():
     assert at.subheader[0].value == "Medina"
     assert "https://www.wikidata.org/wiki/Q35484" in markdown_text(at)
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_hostile_text_is_shown_as_text_on_every_page(tmp_path, monkeypatch):
+    """Test that titles, names and quotes carrying HTML and links reach Markdown escaped."""
+    from tests.conftest import XSS_IMG, XSS_TEXT, hostile_tables
+
+    data = write_package(tmp_path, hostile_tables(), text=XSS_TEXT)
+    assert not load_package(data, tmp_path / "geo").errors
+    monkeypatch.setenv(DATA_ENV, str(data))
+    monkeypatch.setenv(GEO_ENV, str(tmp_path / "geo"))
+    for page, query in [("pages/atlas.py", {"event": "siege"}), ("pages/compare.py", {}),
+                        ("pages/sources.py", {"src": "t1"}), ("pages/people.py", {"who": "uthman"}),
+                        ("pages/places.py", {"gaz": "medina"}), ("pages/about.py", {})]:
+        at = run_app(query, page=page)
+        assert not at.exception, page
+        for element in [*at.markdown, *at.caption, *at.subheader, *at.title]:
+            value = element.value
+            if value.startswith("<style>") or "source-text" in value or "line-height:1.9" in value:
+                continue
+            assert not re.search(r"(?<!\\)<(img|script)", value), (page, value)
+            assert "](javascript:" not in value, (page, value)
+    html_text = next(m.value for m in run_app({"src": "t1"}, page="pages/sources.py").markdown
+                     if "source-text" in m.value)
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html_text
+    assert XSS_IMG not in html_text

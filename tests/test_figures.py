@@ -6,9 +6,11 @@ import pytest
 from atlas.dates import month_index
 from atlas.figures import (
     DENSE_THRESHOLD,
+    DENSITY_THRESHOLD,
     MAP_LAT,
     MAP_LON,
     MAP_MIN_SPAN,
+    density_month,
     escape_text,
     lane_positions,
     map_extent,
@@ -231,3 +233,17 @@ def test_data_text_in_labels_is_escaped_but_ids_are_not(package):
     assert not any("<img" in str(title) for title in titles)
     assert events.loc[0, "id"] in [row[0] for row in custom]
     assert list(escape_text(["a<b", None])) == ["a&lt;b", ""]
+
+
+def test_many_events_are_drawn_as_monthly_density(package):
+    """Test that above the threshold each lane and month is one bubble sized by its count."""
+    events = package.events[package.events["has_date"]]
+    many = pd.concat([events] * (DENSITY_THRESHOLD // len(events) + 1), ignore_index=True)
+    fig = timeline_figure(many, package.factions)
+    assert len(fig.data) == 1 and fig.data[0].type == "scattergl"
+    ids = list(fig.data[0].customdata[:, 0])
+    assert all(i.startswith("month:") for i in ids)
+    assert sum(fig.data[0].customdata[:, 2]) == len(many)
+    assert len(fig.to_json()) < 20_000
+    assert density_month("month:656-05") == 656 * 12 + 4
+    assert density_month("camp") is None

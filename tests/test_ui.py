@@ -68,3 +68,18 @@ def test_month_labels_round_trip_to_indices():
     labels = ui.month_labels(vocabulary)
     assert labels[0] == "Jan 650" and labels[-1] == "Dec 660" and len(labels) == 132
     assert [ui.label_month(label) for label in labels] == list(range(650 * 12, 660 * 12 + 12))
+
+
+@pytest.mark.parametrize(("point", "window"), [
+    ("month:656-05", ("Jan 656", "Dec 656")),
+    ("month:800-01", ("Jan 660", "Dec 660")),
+])
+def test_a_click_on_a_months_bubble_zooms_to_its_year(session, monkeypatch, point, window):
+    """Test that on the many-events timeline a month's bubble narrows the window to its year."""
+    vocabulary = Vocabulary(window_min=650 * 12, window_max=660 * 12 + 11)
+    monkeypatch.setattr(ui, "cached_vocabulary", lambda: vocabulary)
+    session[ui.KEY["event"]] = "camp"
+    session[ui.TIMELINE_KEY] = clicked({"customdata": [point, "Lane", 12, "0656-05"]})
+    ui.on_timeline_select()
+    assert session[ui.KEY["window"]] == window
+    assert session[ui.KEY["event"]] == "camp"

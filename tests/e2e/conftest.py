@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import pytest
@@ -30,9 +31,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
-    """Start `streamlit run app.py` on a free port; wait until it says it is serving."""
+@contextmanager
+def _serve():
+    """Start `streamlit run app.py` on a free port; yield its URL once it says it is serving."""
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -56,6 +57,20 @@ def server_url():
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """The app served for the whole test session."""
+    with _serve() as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server_url():
+    """An app server that no page has visited yet (for first-visit behaviour)."""
+    with _serve() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

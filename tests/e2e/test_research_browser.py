@@ -46,3 +46,18 @@ def test_the_filtered_events_download_as_safe_csv(open_page):
     assert set(rows["id"]) and set(rows["id"]) <= syrian
     for row in csv.reader(io.StringIO(text)):
         assert not any(cell[:1] in ("=", "+", "-", "@") for cell in row)
+
+
+def test_a_first_visit_deep_link_gets_the_whole_app(browser, fresh_server_url):
+    """Test that the very first visitor arriving at /about gets the app's pages, not a bare page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{fresh_server_url}/about")
+        expect(page.get_by_role("heading", name="About the atlas and its data")).to_be_visible(
+            timeout=60_000)
+        nav = page.get_by_test_id("stSidebarNav")
+        expect(nav.get_by_role("link", name="Compare the sources")).to_be_visible()
+        assert nav.get_by_role("link", name="app", exact=True).count() == 0
+        assert page.get_by_text("Page not found").count() == 0
+    finally:
+        page.close()
