@@ -196,8 +196,8 @@ def page_choice(name: str, allowed) -> str:
     if key not in st.session_state:
         value = st.query_params.get(name, "")
         if value and value not in allowed:
-            st.info(f"Ignored {name}='{value[:40]}' in the link: there is no such entry.",
-                    icon="ℹ️")
+            st.info(plain(f"Ignored {name}='{value[:40]}' in the link: there is no such entry."),
+                    icon=":material/info:")
             value = ""
         st.session_state[key] = value
     return st.session_state[key]
@@ -212,7 +212,7 @@ def show_url_notices() -> None:
     """Say politely what in the link could not be used, once."""
     notices = st.session_state.pop(_NOTICES, [])
     for notice in notices:
-        st.info(notice, icon="ℹ️")
+        st.info(plain(notice), icon=":material/info:")
 
 
 def reset_view(default: FilterState) -> None:
@@ -309,7 +309,8 @@ def show_data_problems(package: Package) -> None:
     errors = package.errors
     if not errors:
         return
-    with st.expander(f"⚠️ The data has {len(errors)} problem(s); valid rows are shown"):
+    with st.expander(f"The data has {len(errors)} problem(s); valid rows are shown",
+                     icon=":material/warning:"):
         for problem in errors[:200]:
             st.markdown(f"- {plain(problem)}")
         if len(errors) > 200:
@@ -585,7 +586,7 @@ def upload_banner() -> None:
         return
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.warning(f"You are viewing uploaded data ({plain(upload.name)}), in this browser session "
-                 "only: nothing was saved on the server.", icon="📂")
+                 "only: nothing was saved on the server.", icon=":material/folder_open:")
     right.button("Back to the atlas's own data", on_click=forget_upload, width="stretch")
 
 
@@ -639,9 +640,9 @@ def upload_form() -> None:
               disabled=not st.session_state.get(UPLOAD_FILES))
     for problem in st.session_state.get(_UPLOAD_PROBLEMS, []):
         if problem.severity == "error":
-            st.error(plain(problem), icon="⛔")
+            st.error(plain(problem), icon=":material/error:")
         else:
-            st.info(plain(problem), icon="ℹ️")
+            st.info(plain(problem), icon=":material/info:")
 
 
 def validation_report(package: Package) -> None:

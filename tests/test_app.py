@@ -87,8 +87,18 @@ def test_bad_query_values_give_a_polite_notice_not_an_error(tiny_app):
     at = run_app({"faction": "martians", "from": "yesterday", "event": "x"})
     assert not at.exception and not at.error
     notices = " ".join(info.value for info in at.info)
-    assert "'martians'" in notices and "from='yesterday'" in notices and "event='x'" in notices
+    assert "'martians'" in notices and ui.plain("from='yesterday'") in notices
+    assert ui.plain("event='x'") in notices
     assert "Showing 5 of 5 events" in markdown_text(at)
+
+
+def test_a_hostile_link_is_reported_as_text(tiny_app):
+    """Test that markup and links in a URL's values come back escaped in the notice."""
+    at = run_app({"faction": "[x](javascript:alert(1))<img src=x>", "q": "<b>hi</b>"})
+    assert not at.exception
+    notices = " ".join(info.value for info in at.info)
+    assert "](javascript:" not in notices and not re.search(r"(?<!\\)<img", notices)
+    assert at.text_input(key=ui.KEY["text"]).value == "<b>hi</b>"
 
 
 def test_choosing_a_filter_rewrites_the_url(tiny_app):
@@ -208,7 +218,7 @@ def test_compare_page_filters_by_field_and_by_the_sidebar(tiny_app):
     at = run_app(page="pages/compare.py")
     assert "**1 disputed point(s)**" in markdown_text(at)
     at = run_app({"field": "number"}, page="pages/compare.py")
-    assert "Ignored field='number'" in "\n".join(i.value for i in at.info)
+    assert ui.plain("Ignored field='number'") in "\n".join(i.value for i in at.info)
     at = run_app({"episode": "revolt"}, page="pages/compare.py")
     assert "**0 disputed point(s)**" in markdown_text(at)
 
