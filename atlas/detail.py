@@ -108,13 +108,19 @@ def card_date(event: pd.Series) -> str:
     return words
 
 
-def events_table(events: pd.DataFrame) -> pd.DataFrame:
-    """A plain table of events for reading and for screen readers, in date order."""
+def events_table(events: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """A plain table of events for reading and for screen readers, in date order.
+
+    With ``limit``, only the first ``limit`` events by date (a browser table of a hundred
+    thousand rows helps nobody and costs megabytes per rerun).
+    """
     columns = {"title": "Event", schema.DATE_WORDS: "Date (CE)", schema.AH_WORDS: "Date (AH)",
                schema.PLACE_NAME: "Place", schema.FACTION_NAME: "Faction",
                schema.EPISODE_NAME: "Episode", "kind": "Kind", schema.SOURCE_LABELS: "Sources",
                "id": "Id"}
     ordered = events.sort_values(schema.EARLIEST, kind="stable", na_position="last")
+    if limit is not None:
+        ordered = ordered.head(limit)
     return ordered[list(columns)].rename(columns=columns).reset_index(drop=True)
 
 

@@ -22,7 +22,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from atlas import export, schema
 from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS
 from atlas.dates import jdn_to_julian
-from atlas.detail import EventDetail, card_date
+from atlas.detail import EventDetail, card_date, events_table
 from atlas.figures import density_month
 from atlas.filters import FilterState, Vocabulary
 from atlas.load import Package, load_package
@@ -318,6 +318,17 @@ def show_data_problems(package: Package) -> None:
 
 
 PICKER_LIMIT = 2000
+# Tables and lists sent to the browser stop here; downloads always hold everything.
+TABLE_LIMIT = 1000
+LIST_LIMIT = 60
+
+
+def table_of_events(events) -> None:
+    """The plain table of ``events`` (the first TABLE_LIMIT by date, saying so when cut)."""
+    if len(events) > TABLE_LIMIT:
+        st.caption(f"The first {TABLE_LIMIT} of {len(events)} events by date; the downloads "
+                   "below hold them all.")
+    st.dataframe(events_table(events, limit=TABLE_LIMIT), hide_index=True, width="stretch")
 
 
 def event_picker(events, package: Package, selected: str) -> None:

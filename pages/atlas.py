@@ -3,7 +3,7 @@
 import streamlit as st
 
 from atlas import ui
-from atlas.detail import event_detail, event_place, events_table, place_name
+from atlas.detail import event_detail, event_place, place_name
 from atlas.figures import map_extent, map_figure, place_counts, timeline_figure
 from atlas.filters import apply_filters, visible_routes
 
@@ -59,9 +59,9 @@ if detail is not None:
     ui.event_card(detail)
 
 with st.expander(f"Table of the {len(selection.events)} events shown (for screen readers)"):
-    st.dataframe(events_table(selection.events), hide_index=True, width="stretch")
+    ui.table_of_events(selection.events)
 if len(selection.undated):
     st.subheader("Matching events with no usable date")
-    st.dataframe(events_table(selection.undated), hide_index=True, width="stretch")
+    ui.table_of_events(selection.undated)
 with st.expander("Download the events shown (CSV, JSON, GeoJSON, Linked Places)"):
     ui.export_panel(package, selection.matching, key="atlas")

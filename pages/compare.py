@@ -28,6 +28,10 @@ st.header("Who attests what")
 st.radio("Order events by", ["date", "episode"], key=ui.page_key("sort"), horizontal=True,
          format_func=str.capitalize)
 matrix = source_matrix(package, events, sort=sort)
+if len(matrix) > ui.TABLE_LIMIT:
+    st.caption(f"The first {ui.TABLE_LIMIT} of {len(matrix)} events; narrow the filters to see "
+               "others, or download them below.")
+    matrix = matrix.head(ui.TABLE_LIMIT)
 labels = package.sources.set_index("id")["short"]
 columns = {sid: f"{labels.get(sid, sid)} ({sid})" for sid in package.sources["id"]}
 matrix = matrix.rename(columns=columns)
@@ -50,7 +54,10 @@ keys = dispute_keys(disputes)
 st.markdown(f"**{len(keys)} disputed point(s)** among the events shown "
             f"(the data holds {len(dispute_keys(all_disputes))} in all).")
 titles = package.events.set_index("id")["title"]
-for event_id, point in keys:
+if len(keys) > ui.LIST_LIMIT:
+    st.caption(f"The first {ui.LIST_LIMIT} points are shown; narrow the filters or the field to "
+               "see others. The download holds them all.")
+for event_id, point in keys[:ui.LIST_LIMIT]:
     rows = disputes[(disputes["event_id"] == event_id) & (disputes["field"] == point)]
     with st.container(border=True, key=f"dispute-{event_id}-{point}"):
         st.markdown(f"**{ui.plain(titles.get(event_id, event_id))}** · in dispute: "

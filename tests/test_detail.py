@@ -78,3 +78,10 @@ def test_event_place_and_place_name_look_up_or_fall_back(package):
     assert event_place(package, "nothing") == ""
     assert place_name(package, "fustat") == "Fustat"
     assert place_name(package, "atlantis") == "atlantis"
+
+
+def test_the_events_table_can_stop_at_a_limit(package):
+    """Test that a limited table keeps the first events by date, in order."""
+    full = events_table(package.events)
+    assert list(events_table(package.events, limit=2)["Id"]) == list(full["Id"][:2])
+    assert len(events_table(package.events, limit=100)) == len(full)
