@@ -508,11 +508,66 @@ def _parse(text: str) -> tuple[str, tuple[_Member, ...]]:
     return _parse_text(text)
 
 
-# edtf's pyparsing grammar takes about 15 ms a string; real data repeats a few hundred distinct
-# strings, so each is parsed once per process (errors are not cached and re-raise each time).
-@lru_cache(maxsize=16384)
+# edtf's pyparsing grammar takes about 6-15 ms a string, so each distinct string is parsed once
+# per process (errors are not cached and re-raise each time); the common forms (a year, month or
+# day with an optional ~ ? %, an interval or a set of them) take a regular expression instead.
+@lru_cache(maxsize=65536)
 def _parse_text(text: str) -> tuple[str, tuple[_Member, ...]]:
     _check_text(text)
+    kind, members = _fast_parse(text) or _edtf_parse(text)
+    for member in members:
+        if _strict(member[0])[0] > _strict(member[-1])[1]:
+            raise DateError(
+                f"{text!r} ends before it starts: {_describe_part(member[-1])} is before "
+                f"{_describe_part(member[0])}"
+            )
+    return kind, tuple(members)
+
+
+_SIMPLE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?")
+
+
+def _simple_part(piece: str, text: str) -> _Part | None:
+    """A plain EDTF date ('0656', '0656-05', '0656-05-01', each with ~ ? or %), else None."""
+    match = _SIMPLE.fullmatch(piece)
+    if match is None:
+        return None
+    year = int(match[1])
+    month = int(match[2]) if match[2] else None
+    day = int(match[3]) if match[3] else None
+    if year < 1 or (month is not None and not 1 <= month <= 12):
+        return None  # the edtf path explains what is wrong (a season, year 0, ...)
+    if day is not None:
+        _check_day(text, year, month, day)
+    qualifier = match[4]
+    padding = _Part(year, month, day).precision if qualifier else None
+    return _Part(year, month, day, qualifier in ("~", "%"), qualifier in ("?", "%"), padding)
+
+
+def _fast_parse(text: str) -> tuple[str, list[_Member]] | None:
+    """The common forms without edtf's grammar; None for anything else (edtf then decides)."""
+    if "/" in text:
+        sides = text.split("/")
+        parts = [_simple_part(side, text) for side in sides]
+        if len(parts) == 2 and all(parts):
+            return "interval", [(parts[0], parts[1])]
+        return None
+    if text.startswith("[") and text.endswith("]"):
+        members = []
+        for item in text[1:-1].split(","):
+            ends = item.split("..")
+            parts = tuple(_simple_part(end, text) for end in ends)
+            if len(parts) > 2 or not all(parts):
+                return None
+            members.append(parts)
+        is_set = len(members) > 1 or len(members[0]) == 2
+        return ("set", members) if is_set else None
+    part = _simple_part(text, text)
+    return ("date", [(part,)]) if part else None
+
+
+def _edtf_parse(text: str) -> tuple[str, list[_Member]]:
+    """Every form the atlas reads, through the edtf package's grammar."""
     try:
         parsed = edtf.parse_edtf(text)
     # edtf raises EDTFParseException for bad syntax but TypeError and others on some inputs.
@@ -526,28 +581,17 @@ def _parse_text(text: str) -> tuple[str, tuple[_Member, ...]]:
                 members.append((_part(obj.lower, text), _part(obj.upper, text)))
             else:
                 members.append((_part(obj, text),))
-        kind = "set"
-    elif isinstance(parsed, edtf.MultipleDates):
+        return "set", members
+    if isinstance(parsed, edtf.MultipleDates):
         raise DateError(
             f"{text!r} lists several dates that all apply ({{...}}); give one event per date, "
             "or write [a,b] if the event happened on one of them"
         )
-    elif isinstance(parsed, (edtf.EarlierConsecutives, edtf.LaterConsecutives)):
+    if isinstance(parsed, (edtf.EarlierConsecutives, edtf.LaterConsecutives)):
         raise _open_ended(text)
-    elif isinstance(parsed, edtf.Interval):
-        members = [(_part(parsed.lower, text), _part(parsed.upper, text))]
-        kind = "interval"
-    else:
-        members = [(_part(parsed, text),)]
-        kind = "date"
-
-    for member in members:
-        if _strict(member[0])[0] > _strict(member[-1])[1]:
-            raise DateError(
-                f"{text!r} ends before it starts: {_describe_part(member[-1])} is before "
-                f"{_describe_part(member[0])}"
-            )
-    return kind, tuple(members)
+    if isinstance(parsed, edtf.Interval):
+        return "interval", [(_part(parsed.lower, text), _part(parsed.upper, text))]
+    return "date", [(_part(parsed, text),)]
 
 
 def _strict(part: _Part) -> tuple[int, int]:

@@ -1220,35 +1220,42 @@ def _read_texts(data_dir, sources, raw: _Raw, report) -> dict[str, str]:
 
 
 def _check_quotes(attestations, texts, file, locate, report) -> pd.DataFrame:
-    keep = []
+    keep = np.ones(len(attestations), dtype=bool)
     starts = attestations["start_offset"].astype("Int64").copy()
     ends = attestations["end_offset"].astype("Int64").copy()
-    for index, rec in enumerate(attestations[[ROW, "source_id", "quote", "start_offset",
-                                              "end_offset"]].itertuples(index=False)):
-        row, source_id, quote, start, end = rec
+    columns = [attestations[c].tolist() for c in (ROW, "source_id", "quote")]
+    start_list = [None if pd.isna(v) else int(v) for v in starts]
+    end_list = [None if pd.isna(v) else int(v) for v in ends]
+    for index, (row, source_id, quote, start, end) in enumerate(
+            zip(*columns, start_list, end_list, strict=True)):
         text = texts.get(source_id)
+        if text is not None and start is not None and end is not None \
+                and text[start:end] == quote:
+            continue  # the usual case: the quote stands at its offsets
         if text is None:
             report.add(file, row, "quote", quote, f"source {source_id} has no readable text, so the "
                        "quote could not be checked; the attestation was left out — fix the source's "
                        "text_path first")
-            keep.append(False)
+            keep[index] = False
             continue
-        if locate and (pd.isna(start) or pd.isna(end)):
+        if locate and (start is None or end is None):
             found = _find_quote(text, quote)
             if found is not None:
                 starts.iloc[index], ends.iloc[index] = found
-                keep.append(True)
                 continue
         severity, column, message = _quote_verdict(text, quote, start, end)
         if message:
             value = {"quote": quote, "start_offset": start, "end_offset": end}[column]
             report.add(file, row, column, value, message, severity)
-        keep.append(severity != ERROR)
+        keep[index] = severity != ERROR
     located = attestations.assign(start_offset=starts, end_offset=ends)
-    return located[np.array(keep, dtype=bool)].reset_index(drop=True)
+    return located[keep].reset_index(drop=True)
 
 
 def _find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    exact = text.find(quote) if quote.strip() else -1
+    if exact >= 0:  # the usual case, found without building a pattern
+        return exact, exact + len(quote)
     pattern = r"\s+".join(re.escape(word) for word in quote.split())
     match = re.search(pattern, text) if pattern else None
     return None if match is None else (match.start(), match.end())
@@ -1256,7 +1263,7 @@ def _find_quote(text: str, quote: str) -> tuple[int, int] | None:
 
 def _quote_verdict(text, quote, start, end) -> tuple[str | None, str, str]:
     """Decide whether ``quote`` stands at ``text[start:end]``; whitespace may differ."""
-    have_offsets = not (pd.isna(start) or pd.isna(end))
+    have_offsets = not (start is None or end is None or pd.isna(start) or pd.isna(end))
     if have_offsets and text[int(start):int(end)] == quote:
         return None, "quote", ""
     if have_offsets and squash_whitespace(text[int(start):int(end)]) == squash_whitespace(quote):

@@ -421,3 +421,25 @@ def test_describe_ah(earliest, latest, precision, approximate, words):
 def test_describe_ah_of_edtf(text, words):
     """Test that Julian EDTF dates come out as the AH dates they cover."""
     assert describe_ah(parse_edtf(text)) == words
+
+
+@pytest.mark.parametrize("text", [
+    "0656", "0656-05", "0656-05-01", "0658-07~", "0657?", "0656-05-01%", "0656-05?",
+    "[0657,0658]", "[0658-07,0658-08]", "[0657~,0658]", "0658-07/0658-08", "0655~/0656",
+    "0656-11-07/0656-12-04", "0656-05-01/0656-05-01", "[0656-09..0656-12]",
+    "[0657..0659,0661]", "[0656-05-01..0656-05-03]",
+])
+def test_the_fast_path_reads_as_the_edtf_grammar_does(text):
+    """Test that the regular-expression path gives exactly what the edtf grammar gives."""
+    from atlas import dates
+
+    assert dates._fast_parse(text) == dates._edtf_parse(text)
+
+
+@pytest.mark.parametrize("text", ["0656-21", "0000", "[..0659]", "0656-05-01T10:00",
+                                  "0656/", "[0657, 0658]", "065X", "0656-13"])
+def test_unusual_forms_leave_the_fast_path(text):
+    """Test that seasons, year 0, consecutives, times, spaces and X go to the edtf grammar."""
+    from atlas import dates
+
+    assert dates._fast_parse(text) is None
