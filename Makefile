@@ -53,9 +53,11 @@ unit: $(VENV)/.dev
 e2e: $(VENV)/.dev chromium
 	$(BIN)/pytest tests/e2e
 
-# Prints timings of load, filter and figures for synthetic packages of 1k, 10k and 100k events.
-bench: $(VENV)/.runtime
-	$(BIN)/python -m benchmarks.bench_scale $(SIZES)
+# The scale benchmark (not a test): real data, then synthetic packages, timed on the server and in
+# Debian's chromium against a baseline page; writes benchmarks/results.md. make bench SIZES="real 1000"
+SIZES ?= real 1000 10000 100000
+bench: $(VENV)/.dev chromium
+	$(BIN)/python -m benchmarks.run $(SIZES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts
