@@ -3,7 +3,6 @@
 Nothing here asserts a time: speed is measured by `make bench`, not by tests.
 """
 
-import shutil
 
 import pytest
 
@@ -96,17 +95,3 @@ def test_hotspots_name_functions_without_machine_paths(tiny):
     names = [name for phase in result.values() for kind in phase.values() for name, *_ in kind]
     assert names and not any(str(ROOT) in name or name.startswith("/") for name in names)
     assert any(name.startswith("atlas/") for name in names)
-
-
-@pytest.mark.e2e
-def test_the_browser_measures_the_baseline_page():
-    """Test that the browser measures time a visit and a redraw of the baseline page."""
-    assert shutil.which("chromium"), "the benchmark needs Debian's chromium: apt-get install chromium"
-    from benchmarks.browser import chromium, measure_served
-
-    with chromium() as browser:
-        result = measure_served(run.BASELINE_APP, charts=1, browser=browser,
-                                faction_label=run.BASELINE_FACTION, repeat=1)
-    assert result["repeats"] == 1
-    assert result["redraw_s"] > 0 and result["redraw_bytes"] > 0
-    assert result["server_peak_mb"] is None or result["server_peak_mb"] > 0
