@@ -3,16 +3,15 @@
 import pytest
 import streamlit as st
 from frictionless import validate
-from streamlit.testing.v1 import AppTest
 
 from atlas import ui
 from atlas.load import load_package
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
+from tests.test_app import markdown_text as page_text
+from tests.test_app import run_app
 
 EXAMPLE = ROOT / "examples" / "siege_717"
 EXAMPLE_GEO = EXAMPLE / "geo"
-APP = str(ROOT / "app.py")
-TIMEOUT = 60
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +31,6 @@ def example_app(monkeypatch):
     st.cache_resource.clear()
     yield
     st.cache_resource.clear()
-
-
-def run_app(query=None, page=None) -> AppTest:
-    """Run the whole app once, optionally with URL query parameters or on another page."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    if page:
-        at.switch_page(page)
-    return at.run()
-
-
-def page_text(at) -> str:
-    """All markdown and caption text on the page, joined."""
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
 
 
 def test_the_example_loads_with_no_problems(package):
