@@ -36,6 +36,8 @@ labels = package.sources.set_index("id")["short"]
 columns = {sid: f"{labels.get(sid, sid)} ({sid})" for sid in package.sources["id"]}
 matrix = matrix.rename(columns=columns)
 matrix.insert(0, "Open", matrix["id"].map(ui.event_link))
+# The sources' columns right after the event, so that they are on screen without scrolling.
+matrix = matrix[["Open", "id", "Event", *columns.values(), "Date", "Episode"]]
 st.dataframe(
     ui.matrix_styler(matrix.drop(columns="id"), list(columns.values())),
     hide_index=True, width="stretch", height=min(38 * (len(matrix) + 1), 520),
