@@ -65,15 +65,19 @@ _AH_TICKS = [
 ]
 
 
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
 def escape_text(values) -> np.ndarray:
     """Data text made safe for Plotly's labels: its tags (<b>, <a href>) shown, never obeyed.
 
     Plotly reads a small HTML subset in hover labels, tick labels, legends and text; escaping
     ``&``, ``<`` and ``>`` makes a title such as ``<a href=...>`` appear as typed.
     """
-    text = pd.Series(values, dtype=object).fillna("").astype(str)
-    text = text.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
-    return text.str.replace(">", "&gt;", regex=False).to_numpy(dtype=object)
+    items = values.tolist() if hasattr(values, "tolist") else list(values)
+    return np.array(["" if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                     else str(v).translate(_ESCAPES) for v in items],
+                    dtype=object)
 
 
 def map_extent(places: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
