@@ -687,3 +687,18 @@ Comma or semicolon separated, UTF-8 with or without a byte-order mark. Limits: 5
 500 files, 200 MB unpacked. Every problem is reported with its file, row, column and value;
 rows with problems are left out and counted, never dropped silently.
 """
+
+
+def registry_table(table, link_param: str, link_text: str) -> None:
+    """A people or places table whose first column links to the Atlas filtered to each row."""
+    table = table.assign(Atlas=table["id"].map(lambda i: atlas_link(**{link_param: i})))
+    columns = ["Atlas", *[c for c in table.columns if c not in ("Atlas", "id")]]
+    st.dataframe(table[columns], hide_index=True, width="stretch",
+                 column_config={"Atlas": open_column(link_text)})
+
+
+def entry_picker(label: str, entries, name: str, placeholder: str) -> None:
+    """A box choosing one person or place by name; its value is the page selection ``name``."""
+    st.selectbox(label, ["", *sorted(entries.index, key=lambda i: entries.at[i, "name"])],
+                 key=page_key(name),
+                 format_func=lambda i: entries.at[i, "name"] if i else placeholder)

@@ -23,13 +23,9 @@ involved = set(package.participants.loc[
 table = people_table(package)
 table = table[table["id"].isin(involved)]
 st.markdown(f"**{len(table)} of {len(people)} people** take part in the events the filters show.")
-table.insert(0, "Atlas", table["id"].map(lambda i: ui.atlas_link(person=i)))
-st.dataframe(table.drop(columns="id"), hide_index=True, width="stretch",
-             column_config={"Atlas": ui.open_column("their events")})
+ui.registry_table(table, "person", "their events")
 
-st.selectbox("Person to read about", [""] + sorted(people.index, key=lambda i: people.at[i, "name"]),
-             key=ui.page_key("who"),
-             format_func=lambda i: people.at[i, "name"] if i else "(choose a person)")
+ui.entry_picker("Person to read about", people, "who", "(choose a person)")
 if chosen:
     person = people.loc[chosen]
     st.subheader(ui.plain(person["name"]))

@@ -22,13 +22,9 @@ in_view = set(selection.matching["place_id"])
 table = places_table(package)
 table = table[table["id"].isin(in_view)]
 st.markdown(f"**{len(table)} of {len(places)} places** have events the filters show.")
-table.insert(0, "Atlas", table["id"].map(lambda i: ui.atlas_link(place=i)))
-st.dataframe(table.drop(columns="id"), hide_index=True, width="stretch",
-             column_config={"Atlas": ui.open_column("events there")})
+ui.registry_table(table, "place", "events there")
 
-st.selectbox("Place to read about", [""] + sorted(places.index, key=lambda i: places.at[i, "name"]),
-             key=ui.page_key("gaz"),
-             format_func=lambda i: places.at[i, "name"] if i else "(choose a place)")
+ui.entry_picker("Place to read about", places, "gaz", "(choose a place)")
 if chosen:
     place = places.loc[chosen]
     st.subheader(ui.plain(place["name"]))

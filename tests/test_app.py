@@ -239,6 +239,9 @@ def test_people_page_shows_a_person_with_relations_and_events():
     assert not at.exception
     assert at.subheader[0].value == "Muhammad ibn Abi Bakr"
     assert "Muhammed b Abu Bakr" in markdown_text(at)
+    people = at.dataframe[0].value
+    assert people.columns[0] == "Atlas" and "id" not in people.columns
+    assert "./?person=muhammad_ibn_abi_bakr" in set(people["Atlas"])
     relations = at.dataframe[1].value
     assert {"Asma bint Umays", "Aisha bint Abi Bakr", "al-Qasim ibn Muhammad ibn Abi Bakr"} <= set(
         relations["Person"])
@@ -250,6 +253,7 @@ def test_places_page_shows_a_place_with_its_external_records():
     at = run_app({"gaz": "medina"}, page="pages/places.py")
     assert not at.exception
     assert at.subheader[0].value == "Medina"
+    assert "./?place=medina" in set(at.dataframe[0].value["Atlas"])
     assert "https://www.wikidata.org/wiki/Q35484" in markdown_text(at)
     assert len(at.get("plotly_chart")) == 1
 
