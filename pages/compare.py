@@ -49,7 +49,8 @@ st.caption("Each cell: " + " · ".join(MATRIX_SYMBOLS.values())
 st.header("Disputed points")
 st.selectbox("Field in dispute", [""] + fields, key=ui.page_key("field"),
              format_func=lambda f: f or "every field")
-disputes = disputed_points(package, events)
+# The filtered points are a subset of the whole table, already built and in the same order.
+disputes = all_disputes[all_disputes["event_id"].isin(events["id"])]
 if field_choice:
     disputes = disputes[disputes["field"] == field_choice]
 keys = dispute_keys(disputes)
