@@ -7,9 +7,7 @@ them (:func:`write_url`), so a copied link restores the view.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,17 +17,15 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from atlas import export, schema
+from atlas import escape, export, schema
 from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS
 from atlas.dates import jdn_to_julian
 from atlas.detail import EventDetail, card_date, events_table
 from atlas.figures import density_month
-from atlas.filters import FilterState, Vocabulary
+from atlas.filters import FilterState, Vocabulary, repeated_notice
 from atlas.load import Package, load_package
 from atlas.paths import data_dir, geo_dir, geo_for
 from atlas.upload import unpack_upload
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~=:&])")
 
 # Served by Streamlit's static file serving (see .streamlit/config.toml and geo/README.md).
 TOPOJSON_URL = "app/static/topojson/"
@@ -106,7 +102,7 @@ def cached_vocabulary() -> Vocabulary:
 
 def plain(text) -> str:
     """Text from the data, escaped so that Markdown shows it literally (no markup, links, math)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", "  \n")
+    return escape.markdown(text)
 
 
 def month_label(index: int) -> str:
@@ -194,7 +190,11 @@ def page_choice(name: str, allowed) -> str:
     """
     key = _PAGE_KEY.format(name)
     if key not in st.session_state:
-        value = st.query_params.get(name, "")
+        given = st.query_params.get_all(name)
+        value = given[-1] if given else ""
+        notice = repeated_notice(name, given)
+        if notice:
+            st.info(plain(notice), icon=":material/info:")
         if value and value not in allowed:
             st.info(plain(f"Ignored {name}='{value[:40]}' in the link: there is no such entry."),
                     icon=":material/info:")
@@ -434,8 +434,8 @@ def faction_key(factions, faction_ids) -> None:
     shown = factions[factions["id"].isin(set(faction_ids))]
     items = "".join(
         f'<span style="white-space:nowrap;margin-right:1.1em">'
-        f'<span style="color:{colour};font-size:1.25em" aria-hidden="true">●</span> '
-        f"{html.escape(name)}</span> "
+        f'<span style="color:{escape.colour(colour)};font-size:1.25em" aria-hidden="true">●</span> '
+        f"{escape.html(name)}</span> "
         for name, colour in zip(shown["name"], shown["colour"], strict=True))
     st.markdown(f'<div style="line-height:1.9">{items}</div>', unsafe_allow_html=True)
 
