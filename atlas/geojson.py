@@ -153,6 +153,7 @@ def read_features(path: Path, max_bytes: int = MAX_LAYER_BYTES
         raise Refused("it is not a GeoJSON object (it should start with "
                       '{"type": "FeatureCollection")')
     kind = document.get("type")
+    kind = kind if isinstance(kind, str) else None
     if kind == "Feature":
         items = [document]
     elif kind == "FeatureCollection" and isinstance(document.get("features"), list):
@@ -193,6 +194,7 @@ def parse_geometry(geometry):
     if not isinstance(geometry, dict):
         raise Refused("its geometry is not an object")
     kind = geometry.get("type")
+    kind = kind if isinstance(kind, str) else None
     if kind == "GeometryCollection":
         parts = geometry.get("geometries")
         if not isinstance(parts, list):
