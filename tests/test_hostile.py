@@ -84,7 +84,7 @@ def listener():
 @pytest.fixture
 def secret(tmp_path):
     path = tmp_path / "server-secret.txt"
-    path.write_text(SECRET + "\n", encoding="utf-8")
+    path.write_text(f"id\n{SECRET}\n", encoding="utf-8")
     return path
 
 
