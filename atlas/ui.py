@@ -22,7 +22,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from atlas import export, schema
 from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS
 from atlas.dates import jdn_to_julian
-from atlas.detail import EventDetail, card_date, events_table
+from atlas.detail import EventDetail, card_date, events_table, order_in_words
 from atlas.figures import density_month
 from atlas.filters import FilterState, Vocabulary
 from atlas.load import Package, load_package
@@ -391,6 +391,12 @@ def event_card(detail: EventDetail) -> None:
         if not detail.disagreements.empty:
             st.markdown("#### Where the sources disagree")
             st.dataframe(detail.disagreements, width="stretch")
+        if len(detail.order):
+            st.markdown("#### Order in the sources")
+            st.markdown("  \n".join(
+                f"**{plain(order_in_words(line))}** — “{plain(line.quote)}” "
+                f"({plain(line.source_label)}, {plain(line.locator)})"
+                for line in detail.order.itertuples(index=False)))
 
 
 def atlas_title(package: Package) -> str:
