@@ -219,7 +219,8 @@ def test_the_card_shows_an_order_claim_and_a_disagreement():
     assert not at.exception
     text = markdown_text(at)
     assert "#### Order in the sources" in text
-    assert f"**{ui.plain("001: after Muhammad's soldiers desert")}**" in text
+    claim = ui.plain("001: after Muhammad's soldiers desert")
+    assert f"**{claim}**" in text
     assert "*Differs on cause:*" in text
 
 
