@@ -629,6 +629,8 @@ what) the atlas shows each version side by side instead of choosing one.
 - An **attestation** ties an event to a source: the verbatim quote, where it stands (offsets
   and a human locator), the authority the source cites for it, and, where this source's version
   differs from another's, the point in dispute and this source's value.
+- An **order claim** says, in a source's words, that one event came after another; every
+  event's dates are checked against them.
 - **People** take part in events in a role; **relations** between people are quoted too.
   **Places** carry coordinates, how certain the location is, and ids in other gazetteers.
 - Routes and approximate regions are drawn from GeoJSON files in `geo/`.
