@@ -68,6 +68,7 @@ import pandas as pd
 
 from atlas import escape, geojson, schema
 from atlas.dates import DateError, describe_ah, describe_edtf, event_bounds, jdns_to_iso, parse_edtf
+from atlas.order import check_order, check_order_quotes
 from atlas.paths import DATA_DIR, geo_for
 from atlas.text import fold_series, squash_whitespace
 
@@ -77,7 +78,8 @@ ROW = "_row"
 
 # Tables read besides schema.TABLES when a package describes them (none of the others needs them).
 RELATIONS = "relations"
-_TABLES = (*schema.TABLES, *(t for t in (RELATIONS,) if t not in schema.TABLES))
+ORDER = "order"  # order claims ("A after B"), checked in atlas/order.py
+_TABLES = (*schema.TABLES, *(t for t in (RELATIONS, ORDER) if t not in schema.TABLES))
 LAYERS = {"routes": schema.ROUTES_FILE, "regions": schema.REGIONS_FILE}
 
 UNKNOWN = "unknown"
@@ -152,7 +154,9 @@ class Package:
     ``counts`` maps each table (and the ``routes`` and ``regions`` layers) to a
     :class:`TableCount`; ``described`` is False when the package had no ``datapackage.json``
     and its description was inferred. ``relations`` holds the relations between people that a
-    package describes (each kept only with a verbatim quote); it is empty otherwise.
+    package describes (each kept only with a verbatim quote); it is empty otherwise. ``order``
+    holds the order claims ("A after B") a package gives, each with its quote (see
+    :mod:`atlas.order`).
     """
 
     sources: pd.DataFrame
@@ -173,6 +177,7 @@ class Package:
     counts: dict[str, TableCount] = field(default_factory=dict)
     described: bool = True
     relations: pd.DataFrame = field(default_factory=lambda: _empty_frame(RELATIONS))
+    order: pd.DataFrame = field(default_factory=lambda: _empty_frame(ORDER))
 
     @property
     def errors(self) -> list[Problem]:
@@ -1240,6 +1245,7 @@ def _load(data_dir: Path, geo_dir: Path, report: _Report) -> Package:
     source_dates = _source_dates(attestations, tables[schema.SOURCES], att_file, lenient, report)
     if raws[schema.ATTESTATIONS].present:
         _check_attested(events, attestations, events_file, report)
+    tables[ORDER] = _check_order(tables[ORDER], texts, events, raws[ORDER], report)
     if not geo_dir.is_dir():
         report.add(geo_dir.name or "geo", None, None, None, "there is no geometry folder, so the "
                    "map shows the places but no routes or regions", NOTICE)
@@ -1284,6 +1290,7 @@ def _package(tables, texts, routes, regions, source_dates, report, described) ->
         problems=tuple(report.problems),
         described=described,
         relations=tables[RELATIONS],
+        order=tables[ORDER],
     )
 
 
@@ -1398,6 +1405,19 @@ def _check_relation_quotes(relations, texts, raw: _Raw, report) -> pd.DataFrame:
         keep.append(found is not None)
     raw.rejected += len(keep) - sum(keep)
     return relations[np.array(keep, dtype=bool)].reset_index(drop=True)
+
+
+def _check_order(order, texts, events, raw: _Raw, report) -> pd.DataFrame:
+    """Keep the order relations whose quote stands at its offsets; check the dates against them."""
+    if order.empty:
+        return order
+    keep, problems = check_order_quotes(order, texts)
+    problems += check_order(order[keep], events)
+    for problem in problems:
+        report.add(raw.file, problem.row, raw.labels.get(problem.column, problem.column),
+                   problem.value, problem.message)
+    raw.rejected += int((~keep).sum())
+    return order[keep].reset_index(drop=True)
 
 
 def _check_attested(events, attestations, events_file, report) -> None:

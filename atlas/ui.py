@@ -20,7 +20,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from atlas import escape, export, schema
 from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS
 from atlas.dates import jdn_to_julian
-from atlas.detail import EventDetail, card_date, events_table
+from atlas.detail import EventDetail, card_date, events_table, order_in_words
 from atlas.figures import density_month
 from atlas.filters import FilterState, Vocabulary, repeated_notice
 from atlas.load import Package, load_package
@@ -391,6 +391,12 @@ def event_card(detail: EventDetail) -> None:
         if not detail.disagreements.empty:
             st.markdown("#### Where the sources disagree")
             st.dataframe(detail.disagreements, width="stretch")
+        if len(detail.order):
+            st.markdown("#### Order in the sources")
+            st.markdown("  \n".join(
+                f"**{plain(order_in_words(line))}** — “{plain(line.quote)}” "
+                f"({plain(line.source_label)}, {plain(line.locator)})"
+                for line in detail.order.itertuples(index=False)))
 
 
 def atlas_title(package: Package) -> str:
@@ -623,6 +629,8 @@ what) the atlas shows each version side by side instead of choosing one.
 - An **attestation** ties an event to a source: the verbatim quote, where it stands (offsets
   and a human locator), the authority the source cites for it, and, where this source's version
   differs from another's, the point in dispute and this source's value.
+- An **order claim** says, in a source's words, that one event came after another; every
+  event's dates are checked against them.
 - **People** take part in events in a role; **relations** between people are quoted too.
   **Places** carry coordinates, how certain the location is, and ids in other gazetteers.
 - Routes and approximate regions are drawn from GeoJSON files in `geo/`.

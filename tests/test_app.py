@@ -213,6 +213,17 @@ def test_compare_page_shows_every_disputed_point_of_the_data():
     assert len(at.dataframe) == 1
 
 
+def test_the_card_shows_an_order_claim_and_a_disagreement():
+    """Test that a real event's card gives the narrative's order and the sources' versions."""
+    at = run_app({"event": "amr_army_to_egypt"})
+    assert not at.exception
+    text = markdown_text(at)
+    assert "#### Order in the sources" in text
+    claim = ui.plain("001: after Muhammad's soldiers desert")
+    assert f"**{claim}**" in text
+    assert "*Differs on cause:*" in text
+
+
 def test_compare_page_filters_by_field_and_by_the_sidebar(tiny_app):
     """Test that choosing a field, or filtering the event out, empties the disputes shown."""
     at = run_app(page="pages/compare.py")
