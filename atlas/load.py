@@ -1672,8 +1672,9 @@ def _read_layer(geo_dir, name, report, valid_events, tables) -> tuple[gpd.GeoDat
     try:
         features, feature_problems = geojson.read_features(path)
     except geojson.Refused as exc:
-        report.add(name, None, None, None, f"{name} is not GeoJSON: {exc}, so it was not read "
-                   "— save it as a GeoJSON FeatureCollection in longitude/latitude (EPSG:4326)")
+        report.add(name, None, None, None, f"this layer is not GeoJSON ({exc}), so it was not "
+                   "read — save it as a GeoJSON FeatureCollection in longitude/latitude "
+                   "(EPSG:4326)")
         return empty, nothing
     for problem in feature_problems:
         report.add(name, problem.number, "geometry", None, f"feature {problem.number}: "

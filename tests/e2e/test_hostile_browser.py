@@ -17,9 +17,9 @@ pytestmark = pytest.mark.e2e
 
 # (case, words of the located problem the Atlas page lists)
 CASES = [
-    ("vrt_reads_a_server_file", "routes.geojson is not GeoJSON"),
-    ("vrt_fetches_a_url", "routes.geojson is not GeoJSON"),
-    ("gml_as_layer", "routes.geojson is not GeoJSON"),
+    ("vrt_reads_a_server_file", "this layer is not GeoJSON"),
+    ("vrt_fetches_a_url", "this layer is not GeoJSON"),
+    ("gml_as_layer", "this layer is not GeoJSON"),
     ("descriptor_path_url", "the atlas reads only files inside the package folder"),
     ("text_path_url", "the text must be a file inside the data package"),
     ("gazetteer_id_markdown", "wikidata_id"),
