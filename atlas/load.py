@@ -78,6 +78,10 @@ ROW = "_row"
 # Tables read besides schema.TABLES when a package describes them (none of the others needs them).
 RELATIONS = "relations"
 _TABLES = (*schema.TABLES, *(t for t in (RELATIONS,) if t not in schema.TABLES))
+# Story mode's tables come last (their steps point at events and places). They are optional even
+# when described: without them the Story page tells one story per episode.
+_TABLES = (*_TABLES, schema.STORIES, schema.STORY_STEPS)
+_OPTIONAL = (schema.STORIES, schema.STORY_STEPS)
 LAYERS = {"routes": schema.ROUTES_FILE, "regions": schema.REGIONS_FILE}
 
 UNKNOWN = "unknown"
@@ -152,7 +156,8 @@ class Package:
     ``counts`` maps each table (and the ``routes`` and ``regions`` layers) to a
     :class:`TableCount`; ``described`` is False when the package had no ``datapackage.json``
     and its description was inferred. ``relations`` holds the relations between people that a
-    package describes (each kept only with a verbatim quote); it is empty otherwise.
+    package describes (each kept only with a verbatim quote); it is empty otherwise, and so are
+    ``stories`` and ``story_steps`` (story mode's tables) for a package without them.
     """
 
     sources: pd.DataFrame
@@ -173,6 +178,8 @@ class Package:
     counts: dict[str, TableCount] = field(default_factory=dict)
     described: bool = True
     relations: pd.DataFrame = field(default_factory=lambda: _empty_frame(RELATIONS))
+    stories: pd.DataFrame = field(default_factory=lambda: _empty_frame(schema.STORIES))
+    story_steps: pd.DataFrame = field(default_factory=lambda: _empty_frame(schema.STORY_STEPS))
 
     @property
     def errors(self) -> list[Problem]:
@@ -303,7 +310,7 @@ def _describe(data_dir: Path, report: _Report) -> tuple[dict[str, _Resource] | N
         atlas_fields = (bundled.get(name) or {}).get("schema", {}).get("fields", [])
         fields += [f for f in atlas_fields if f["name"] not in declared]
         merged = {**resource, "schema": {**_schema_of(resource), "fields": fields}}
-        if path is None and file:
+        if path is None and file and name not in _OPTIONAL:
             report.add(file, None, None, None, "the file is missing — add it, or remove the "
                        "table from datapackage.json")
         resources[name] = _resource(name, merged, path, declared, True, file)
@@ -1186,6 +1193,8 @@ def _package(tables, texts, routes, regions, source_dates, report, described) ->
         problems=tuple(report.problems),
         described=described,
         relations=tables[RELATIONS],
+        stories=tables[schema.STORIES],
+        story_steps=tables[schema.STORY_STEPS],
     )
 
 
