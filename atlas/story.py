@@ -18,6 +18,7 @@ import pandas as pd
 from atlas import schema
 from atlas.dates import describe_edtf
 from atlas.detail import EventDetail, card_date, event_detail
+from atlas.filters import FilterState
 from atlas.load import Package
 
 # Ids of the stories made from episodes; a written story's id cannot contain '-' (its
@@ -77,12 +78,9 @@ def read_stories(package: Package) -> dict[str, Story]:
 
 def episode_stories(package: Package) -> dict[str, Story]:
     """One story per episode, in the episodes' order: its dated events by date."""
-    events = package.events
-    dated = events[events[schema.HAS_DATE].astype(bool)] if len(events) else events
     stories = {}
     for episode in package.episodes.itertuples(index=False):
-        mine = dated[dated["episode"] == episode.id].sort_values(
-            [schema.EARLIEST, schema.BEST], kind="stable")
+        mine = _episode_events(package.events, episode.id)
         if mine.empty:
             continue
         steps = pd.DataFrame({"event_id": mine["id"].to_numpy(), "caption": "", "place_id": ""})
@@ -171,21 +169,44 @@ def atlas_url(event_id: str, filters: Mapping[str, str] | None = None) -> str:
     return "./?" + urlencode({**(filters or {}), "event": event_id})
 
 
-def story_of_event(stories: Mapping[str, Story], event_id: str, episode: str = "") -> tuple[str, int]:
-    """The story to tell from the Atlas: one that has ``event_id`` (a written one first), at it.
+def story_for(package: Package, event_id: str = "", episode: str = "") -> tuple[str, int]:
+    """The story to tell from the Atlas, and the step to open: a written story that has
+    ``event_id`` first, else the story of its episode (or of ``episode``) at it.
 
-    Without an event, the story of ``episode`` from its start; ("", 0) when there is none.
+    Cheap enough for every rerun of the Atlas page: only the one episode's events are sorted.
+    Returns ("", 0) when there is no such story.
     """
-    for by_episode in (False, True):
-        for story in stories.values():
-            if story.by_episode != by_episode:
-                continue
-            at = story.steps.index[story.steps["event_id"] == event_id]
-            if event_id and len(at):
-                return story.id, int(at[0]) + 1
-    if EPISODE_PREFIX + episode in stories:
-        return EPISODE_PREFIX + episode, 1
-    return "", 0
+    steps = package.story_steps
+    if event_id:
+        written = steps[steps["event_id"] == event_id]
+        if len(written):
+            story_id = written["story_id"].iloc[0]
+            mine = steps[steps["story_id"] == story_id].sort_values("step", kind="stable")
+            return story_id, int((mine["event_id"] == event_id).to_numpy().argmax()) + 1
+        episodes = package.events.loc[package.events["id"] == event_id, "episode"]
+        episode = episodes.iloc[0] if len(episodes) else episode
+    ordered = _episode_events(package.events, episode)
+    if ordered.empty:
+        return "", 0
+    at = (ordered["id"] == event_id).to_numpy()
+    return EPISODE_PREFIX + episode, int(at.argmax()) + 1 if at.any() else 1
+
+
+def story_link(package: Package, state: FilterState, default: FilterState) -> str:
+    """The Atlas page's link to the Story page, keeping the filters: the story of the selected
+    event (or of the one episode filtered on) at that event, else the first story."""
+    episode = state.episodes[0] if len(state.episodes) == 1 else ""
+    story_id, step = story_for(package, state.event, episode)
+    filters = state.with_(event="").to_query(default)
+    return story_url(story_id, step, filters) if story_id else "./story?" + urlencode(filters)
+
+
+def _episode_events(events: pd.DataFrame, episode: str) -> pd.DataFrame:
+    """The dated events of ``episode`` in the order its story tells them."""
+    if events.empty:
+        return events
+    mine = events[(events["episode"] == episode) & events[schema.HAS_DATE].astype(bool)]
+    return mine.sort_values([schema.EARLIEST, schema.BEST], kind="stable")
 
 
 # --- what a step shows ----------------------------------------------------------------------

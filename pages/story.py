@@ -51,7 +51,7 @@ def step_sources(step: story.Step, height: int | None = None) -> None:
     with st.container(key="story_sources" if height else None):
         for column, source_id in zip(st.columns(len(step.sources)), step.sources, strict=True):
             mine = accounts[accounts["source_id"] == source_id]
-            with column, st.container(border=True, height=height):
+            with column, st.container(border=True, height=height or "content"):
                 st.markdown(f"**{ui.plain(mine['source_label'].iloc[0])}** · "
                             f"{ui.plain(mine['source_title'].iloc[0])}")
                 for account in mine.itertuples(index=False):
