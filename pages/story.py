@@ -29,6 +29,11 @@ h2.story-title{margin:0 0 .2rem 0;padding:0;font-size:1.9rem;line-height:1.2}
 </style>"""
 
 
+def as_html(text: str) -> str:
+    """Data text for an HTML block: tags and Markdown links shown as typed, never obeyed."""
+    return html.escape(str(text)).replace("[", "&#91;").replace("]", "&#93;")
+
+
 def step_facts(step: story.Step) -> None:
     """The step's date (CE and AH, its uncertainty in words), place, summary and caption."""
     st.markdown(f"**Date:** {ui.plain(step.date)}  \n"
@@ -152,8 +157,8 @@ words, figures = st.columns([11, 9], gap="medium")
 with words:
     # A live region: a screen reader reads the new step out after every move.
     st.markdown(f'<p class="story-live" role="status" aria-live="polite">'
-                f'{html.escape(step.counter.capitalize())} · {html.escape(chosen.title)}</p>'
-                f'<h2 class="story-title">{html.escape(step.title)}</h2>',
+                f'{as_html(step.counter.capitalize())} · {as_html(chosen.title)}</p>'
+                f'<h2 class="story-title">{as_html(step.title)}</h2>',
                 unsafe_allow_html=True)
     step_facts(step)
     step_sources(step, height=story.sources_height(step))
