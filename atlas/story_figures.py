@@ -135,23 +135,31 @@ def _date_range(dated: pd.DataFrame) -> list[str]:
     return [jdn_to_iso(first - pad), jdn_to_iso(last + pad)]
 
 
-def step_extent(places: pd.DataFrame, place_id: str, previous_id: str = "", aspect: float = 1.6
-                ) -> tuple[tuple[float, float], tuple[float, float]]:
+def step_extent(places: pd.DataFrame, place_id: str, previous_id: str = "", aspect: float = 1.6,
+                story_places=()) -> tuple[tuple[float, float], tuple[float, float]]:
     """The map's frame: centred on ``place_id``, wide enough to show ``previous_id`` too.
 
     ``aspect`` is the map's width over its height; the frame is widened or heightened to it, so
-    that the map fills its box. With no known place, the frame of all ``places``
-    (:func:`atlas.figures.map_extent`).
+    that the map fills its box. With no known place, the frame holds ``story_places`` (else
+    every place).
     """
     coords = places.set_index("id")[["lon", "lat"]].astype(float)
-    if place_id not in coords.index:
-        return map_extent(places)
-    lon, lat = coords.loc[place_id]
-    half_lon, half_lat = MIN_HALF_LON, MIN_HALF_LAT
-    if previous_id in coords.index:
-        before_lon, before_lat = coords.loc[previous_id]
-        half_lon = max(half_lon, abs(before_lon - lon) * 1.25)
-        half_lat = max(half_lat, abs(before_lat - lat) * 1.25)
+    if place_id in coords.index:
+        lon, lat = coords.loc[place_id]
+        half_lon, half_lat = MIN_HALF_LON, MIN_HALF_LAT
+        if previous_id in coords.index:
+            before_lon, before_lat = coords.loc[previous_id]
+            half_lon = max(half_lon, abs(before_lon - lon) * 1.25)
+            half_lat = max(half_lat, abs(before_lat - lat) * 1.25)
+    else:
+        shown = coords[coords.index.isin(list(story_places))]
+        shown = shown if len(shown) else coords
+        if shown.empty:
+            return map_extent(places)
+        (west, south), (east, north) = shown.min(), shown.max()
+        lon, lat = (west + east) / 2, (south + north) / 2
+        half_lon = max(MIN_HALF_LON, (east - west) / 2 * 1.25)
+        half_lat = max(MIN_HALF_LAT, (north - south) / 2 * 1.25)
     # Mercator stretches latitude by about 1/cos(lat): a degree north is taller than one east.
     stretch = 1 / max(np.cos(np.radians(lat)), 0.2)
     half_lon, half_lat = max(half_lon, half_lat * stretch * aspect), \
@@ -196,7 +204,8 @@ def story_map_figure(package: Package, events: pd.DataFrame, *, height: int = 33
     fig = map_figure(place_counts(so_far, package.places), visible_routes(package.routes, so_far),
                      package.regions, package.factions, selected_place=place,
                      selected_route_event=event_id,
-                     extent=step_extent(package.places, place, previous))
+                     extent=step_extent(package.places, place, previous,
+                                        story_places=events["frame_place"]))
     if len(stops) > 1:
         fig.add_trace(go.Scattergeo(
             lon=stops["lon"], lat=stops["lat"], mode="lines+markers", name="Story so far",

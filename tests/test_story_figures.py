@@ -99,12 +99,15 @@ def test_the_map_is_framed_on_the_steps_place_with_the_route_so_far(real, egypt)
 
 
 def test_a_step_without_any_place_yet_frames_the_whole_story(real, egypt):
-    """Test that step 1 (no place, nothing before it) shows all places and no route."""
+    """Test that step 1 (no place, nothing before it) frames the story's places, no route."""
     fig = story_map_figure(real, story.story_events(real, egypt, 1))
     assert "Story so far" not in [t.name for t in fig.data]
     assert "Highlighted place" not in [t.name for t in fig.data]
-    lon_range = fig.layout.geo.lonaxis.range
-    assert lon_range[0] < real.places["lon"].min() and lon_range[1] > real.places["lon"].max()
+    lon_range, lat_range = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    places = real.places.set_index("id").loc[sorted(set(egypt.steps["frame_place"]) - {""})]
+    assert list(places.index) == ["fustat", "kufa"]
+    assert (lon_range[0] < places["lon"]).all() and (places["lon"] < lon_range[1]).all()
+    assert (lat_range[0] < places["lat"]).all() and (places["lat"] < lat_range[1]).all()
 
 
 @pytest.mark.parametrize(("place", "previous"), [("medina", ""), ("medina", "dhu_khushub"),
