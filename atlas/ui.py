@@ -378,19 +378,28 @@ def event_card(detail: EventDetail) -> None:
             for column, account in zip(columns, accounts[start:start + 3], strict=False):
                 with column, st.container(border=True):
                     st.markdown(f"**{plain(account.source_label)}** · {plain(account.source_title)}")
-                    st.markdown(f"> {plain(account.quote)}")
-                    where = plain(account.locator)
-                    if account.authority:
-                        where += f" · according to: {plain(account.authority)}"
-                    st.caption(where)
-                    if account.differs_field:
-                        st.markdown(f"*Differs on {plain(account.differs_field)}:* "
-                                    f"{plain(account.differs_value)}")
-                    if account.note:
-                        st.caption(f"Note: {plain(account.note)}")
+                    source_account(account)
         if not detail.disagreements.empty:
             st.markdown("#### Where the sources disagree")
             st.dataframe(detail.disagreements, width="stretch")
+
+
+def source_account(account, marked: bool = False) -> None:
+    """One source's words: the quote, its locator and authority, the point it differs on, a note.
+
+    ``account`` is a row of :attr:`atlas.detail.EventDetail.accounts`; with ``marked``, the
+    point in dispute is highlighted and flagged (for a projector).
+    """
+    st.markdown(f"> {plain(account.quote)}")
+    where = plain(account.locator)
+    if account.authority:
+        where += f" · according to: {plain(account.authority)}"
+    st.caption(where)
+    if account.differs_field:
+        differs = f"*Differs on {plain(account.differs_field)}:* {plain(account.differs_value)}"
+        st.markdown(f":orange-background[:material/flag: {differs}]" if marked else differs)
+    if account.note:
+        st.caption(f"Note: {plain(account.note)}")
 
 
 def atlas_title(package: Package) -> str:

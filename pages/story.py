@@ -60,14 +60,7 @@ def step_sources(step: story.Step, height: int | None = None) -> None:
                 st.markdown(f"**{ui.plain(mine['source_label'].iloc[0])}** · "
                             f"{ui.plain(mine['source_title'].iloc[0])}")
                 for account in mine.itertuples(index=False):
-                    st.markdown(f"> {ui.plain(account.quote)}")
-                    where = ui.plain(account.locator)
-                    if account.authority:
-                        where += f" · according to: {ui.plain(account.authority)}"
-                    st.caption(where)
-                    if account.differs_field:
-                        st.markdown(f":orange-background[:material/flag: **{ui.plain(account.differs_field)}"
-                                    f":** {ui.plain(account.differs_value)}]")
+                    ui.source_account(account, marked=True)
 
 
 def handout_step(step: story.Step) -> None:

@@ -149,7 +149,7 @@ def test_the_tiny_package_shows_a_source_date_in_dispute(tiny_app):  # noqa: F81
         steps.append(heading(at))
     assert sorted(steps) == ["Defeat", "Fall of Fustat", "Invasion"]
     at = story_app({"story": "episode-egypt", "step": str(steps.index("Invasion") + 1)})
-    assert "**date:** 658" in markdown_text(at)
+    assert ":material/flag: *Differs on date:* 658]" in markdown_text(at)
 
 
 def test_the_example_has_its_own_story(monkeypatch):
