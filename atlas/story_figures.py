@@ -193,7 +193,7 @@ def story_map_figure(package: Package, events: pd.DataFrame, *, height: int = 33
     -------
     plotly.graph_objects.Figure
         The atlas's map (places, regions, routes of the steps so far) with a 'Story so far'
-        line through the places in step order and the current place ringed.
+        line through the places in step order and the 'Current place' ringed.
     """
     so_far = events[events["state"] != "coming"]
     current = events[events["state"] == "current"]
@@ -202,8 +202,7 @@ def story_map_figure(package: Package, events: pd.DataFrame, *, height: int = 33
     previous = stops["frame_place"].iloc[-2] if len(stops) > 1 else ""
     event_id = current["id"].iloc[0] if len(current) else ""
     fig = map_figure(place_counts(so_far, package.places), visible_routes(package.routes, so_far),
-                     package.regions, package.factions, selected_place=place,
-                     selected_route_event=event_id,
+                     package.regions, package.factions, selected_route_event=event_id,
                      extent=step_extent(package.places, place, previous,
                                         story_places=events["frame_place"]))
     if len(stops) > 1:
@@ -211,6 +210,12 @@ def story_map_figure(package: Package, events: pd.DataFrame, *, height: int = 33
             lon=stops["lon"], lat=stops["lat"], mode="lines+markers", name="Story so far",
             hoverinfo="skip", line=dict(color=ROUTE_COLOUR, width=3),
             marker=dict(size=8, color=ROUTE_COLOUR, symbol="arrow", angleref="previous")))
+    here = package.places[package.places["id"] == place]
+    if len(here):
+        fig.add_trace(go.Scattergeo(
+            lon=here["lon"], lat=here["lat"], mode="markers", name="Current place",
+            hoverinfo="skip", marker=dict(size=34, symbol="circle-open", color=RING,
+                                          line=dict(width=4))))
     fig.update_layout(height=height, showlegend=False, margin=dict(l=0, r=0, t=0, b=0),
                       dragmode=False)
     return fig

@@ -18,6 +18,7 @@ STORY_CSS = """<style>
 [data-testid='stHeader']{background:transparent;pointer-events:none}
 [data-testid='stHeader'] button{pointer-events:auto}
 .story-live{margin:0;font-size:1rem;color:#555}
+.story-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 h2.story-title{margin:0 0 .2rem 0;padding:0;font-size:1.9rem;line-height:1.2}
 .st-key-story_sources [data-testid='stMarkdownContainer'] p{margin-bottom:.25rem}
 @media print{
@@ -149,8 +150,9 @@ bar[5].markdown(f"[Open this event on the Atlas]({story.atlas_url(step.event_id,
 words, figures = st.columns([11, 9], gap="medium")
 with words:
     # A live region: a screen reader reads the new step out after every move.
-    st.markdown(f'<p class="story-live" role="status" aria-live="polite">'
-                f'{as_html(step.counter.capitalize())} · {as_html(chosen.title)}</p>'
+    st.markdown(f'<p class="story-live" role="status" aria-live="polite" aria-atomic="true">'
+                f'{as_html(step.counter.capitalize())} · {as_html(chosen.title)}'
+                f'<span class="story-sr">: {as_html(step.title)}</span></p>'
                 f'<h2 class="story-title">{as_html(step.title)}</h2>',
                 unsafe_allow_html=True)
     step_facts(step)

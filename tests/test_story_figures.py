@@ -94,7 +94,7 @@ def test_the_map_is_framed_on_the_steps_place_with_the_route_so_far(real, egypt)
     assert lon_range[0] < fustat["lon"] < lon_range[1] and lat_range[0] < fustat["lat"] < lat_range[1]
     route = trace(fig, "Story so far")
     assert list(route.lon) == [fustat["lon"], kufa["lon"]]
-    ring = trace(fig, "Highlighted place")
+    ring = trace(fig, "Current place")
     assert list(ring.lon) == [kufa["lon"]]
 
 
@@ -102,7 +102,7 @@ def test_a_step_without_any_place_yet_frames_the_whole_story(real, egypt):
     """Test that step 1 (no place, nothing before it) frames the story's places, no route."""
     fig = story_map_figure(real, story.story_events(real, egypt, 1))
     assert "Story so far" not in [t.name for t in fig.data]
-    assert "Highlighted place" not in [t.name for t in fig.data]
+    assert "Current place" not in [t.name for t in fig.data]
     lon_range, lat_range = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
     places = real.places.set_index("id").loc[sorted(set(egypt.steps["frame_place"]) - {""})]
     assert list(places.index) == ["fustat", "kufa"]

@@ -25,9 +25,15 @@ def heading(at) -> str:
 
 
 def live_region(at) -> str:
-    """The text of the live region a screen reader announces."""
+    """What the live region shows on screen (a screen reader also hears the step's title)."""
     html_text = next(m.value for m in at.markdown if 'aria-live="polite"' in m.value)
-    return re.search(r'aria-live="polite">(.*?)</p>', html_text)[1]
+    return re.search(r'aria-live="polite" aria-atomic="true">(.*?)<span', html_text)[1]
+
+
+def announced_title(at) -> str:
+    """The step title the live region adds for screen readers."""
+    html_text = next(m.value for m in at.markdown if 'aria-live="polite"' in m.value)
+    return re.search(r'<span class="story-sr">: (.*?)</span>', html_text)[1]
 
 
 def button(at, label):
@@ -41,6 +47,7 @@ def test_a_link_opens_its_step_of_the_fall_of_egypt():
     assert not at.exception and not at.error
     assert heading(at) == "Ali&#x27;s help for Egypt fails"
     assert live_region(at) == "Step 4 of 12 · The fall of Egypt, 658"
+    assert announced_title(at) == heading(at)
     text = markdown_text(at)
     assert "**Date:** July or August 658 · Muharram to Rabi' I 38 AH" in text
     assert "known to the month, uncertain" in text

@@ -65,6 +65,8 @@ def test_right_arrow_five_times_reaches_step_six_with_timeline_and_map_following
     package, told = egypt
     page = open_page("story?story=egypt_658&step=1")
     expect(page.locator(LIVE)).to_have_text(re.compile("^Step 1 of 12"))
+    # A screen reader hears each step: the live region stays in place and its words change.
+    live = page.locator(LIVE).element_handle()
     for number in range(2, 7):
         press(page, "ArrowRight", number, 12)
         page.screenshot(path=ARTIFACTS / f"story-egypt-step-{number}.png")
@@ -73,6 +75,8 @@ def test_right_arrow_five_times_reaches_step_six_with_timeline_and_map_following
     assert "story=egypt_658" in page.url
     event_id = told.steps["event_id"].iloc[5]
     title = package.events.set_index("id").at[event_id, "title"]
+    assert live.evaluate("e => e.isConnected && e.textContent") == \
+        f"Step 6 of 12 · The fall of Egypt, 658: {title}"
     heading = page.locator("h2.story-title")
     expect(heading).to_have_text(title)
     expect(heading).to_be_in_viewport()
@@ -98,7 +102,7 @@ def test_right_arrow_five_times_reaches_step_six_with_timeline_and_map_following
         '.js-plotly-plot')[0]._fullLayout.geo; return [geo.lonaxis.range, geo.lataxis.range]; }""")
     assert lon_range[0] < place["lon"] < lon_range[1] and lat_range[0] < place["lat"] < lat_range[1]
     assert abs(sum(lon_range) / 2 - place["lon"]) < 0.01
-    ringed = chart_data(page, "Highlighted place", 0)
+    ringed = chart_data(page, "Current place", 0)
     assert ringed["lon"] == [place["lon"]] and ringed["lat"] == [place["lat"]]
     map_box = page.locator(".js-plotly-plot").nth(0).bounding_box()
     marker = page.locator(".js-plotly-plot").nth(0).locator("g.trace.scattergeo").last.locator(
@@ -121,8 +125,9 @@ def test_a_teacher_chooses_the_fall_of_egypt_and_steps_through_by_keyboard(open_
     assert page.evaluate("document.activeElement.getAttribute('role')") == "combobox"
     page.keyboard.type("fall of Egypt")
     page.keyboard.press("Enter")
-    expect(page.locator(LIVE)).to_have_text("Step 1 of 12 · The fall of Egypt, 658",
-                                            timeout=30_000)
+    expect(page.locator(LIVE)).to_have_text(
+        "Step 1 of 12 · The fall of Egypt, 658: Mu'awiya commissions Amr to conquer Egypt",
+        timeout=30_000)
     settle(page)
     page.keyboard.press("Tab")
     page.screenshot(path=ARTIFACTS / "story-chooser-egypt-1.png")
