@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
 
 from atlas import schema
@@ -173,23 +174,43 @@ def story_for(package: Package, event_id: str = "", episode: str = "") -> tuple[
     """The story to tell from the Atlas, and the step to open: a written story that has
     ``event_id`` first, else the story of its episode (or of ``episode``) at it.
 
-    Cheap enough for every rerun of the Atlas page: only the one episode's events are sorted.
-    Returns ("", 0) when there is no such story.
+    Cheap enough for every rerun of the Atlas page: the event's step in its episode is counted
+    (the events told before it), not found by sorting. Returns ("", 0) when there is no story.
     """
+    if not event_id and not episode:
+        return "", 0
     steps = package.story_steps
+    events = package.events
     if event_id:
         written = steps[steps["event_id"] == event_id]
         if len(written):
             story_id = written["story_id"].iloc[0]
             mine = steps[steps["story_id"] == story_id].sort_values("step", kind="stable")
             return story_id, int((mine["event_id"] == event_id).to_numpy().argmax()) + 1
-        episodes = package.events.loc[package.events["id"] == event_id, "episode"]
-        episode = episodes.iloc[0] if len(episodes) else episode
-    ordered = _episode_events(package.events, episode)
-    if ordered.empty:
+        found = np.flatnonzero((events["id"] == event_id).to_numpy())
+        if len(found):
+            return _episode_step(events, int(found[0]))
+    if events.empty or not (events["episode"] == episode).any():
         return "", 0
-    at = (ordered["id"] == event_id).to_numpy()
-    return EPISODE_PREFIX + episode, int(at.argmax()) + 1 if at.any() else 1
+    return EPISODE_PREFIX + episode, 1
+
+
+def _episode_step(events: pd.DataFrame, position: int) -> tuple[str, int]:
+    """The episode story of the event at row ``position``, and its step there."""
+    episode = events["episode"].iloc[position]
+    dated = (events["episode"] == episode).to_numpy() & events[schema.HAS_DATE].to_numpy(bool)
+    if not dated.any():
+        return "", 0
+    if not dated[position]:
+        return EPISODE_PREFIX + episode, 1
+    earliest = events[schema.EARLIEST].to_numpy("int64", na_value=0)
+    best = events[schema.BEST].to_numpy("int64", na_value=0)
+    rows = np.arange(len(events))
+    mine_earliest, mine_best = earliest[position], best[position]
+    # The order of _episode_events: by earliest, then best, then the rows' own order.
+    before = dated & ((earliest < mine_earliest) | ((earliest == mine_earliest) & (
+        (best < mine_best) | ((best == mine_best) & (rows < position)))))
+    return EPISODE_PREFIX + episode, int(before.sum()) + 1
 
 
 def story_link(package: Package, state: FilterState, default: FilterState) -> str:

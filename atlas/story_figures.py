@@ -78,8 +78,12 @@ def story_timeline_figure(events: pd.DataFrame, factions: pd.DataFrame, *, axis:
         event id as ``customdata[0]``; the y axis labels every step.
     """
     colours = factions.set_index("id")["colour"]
-    rows = events.assign(y=events["step"] - 1,
-                         colour=events["faction_id"].map(colours).fillna("#999999"))
+    current_rows = events.loc[events["state"] == "current", "step"]
+    number = int(current_rows.iloc[0]) if len(current_rows) else 1
+    # Only the rows in view are drawn, so a story of thousands of steps costs what twelve do.
+    first, last = visible_rows(len(events), number)
+    rows = events.iloc[first:last + 1]
+    rows = rows.assign(y=rows["step"] - 1, colour=rows["faction_id"].map(colours).fillna("#999999"))
     dated = rows[rows[schema.HAS_DATE].astype(bool)]
     fig = go.Figure()
     for state, (name, opacity, size) in _STATE_STYLE.items():
@@ -106,9 +110,6 @@ def story_timeline_figure(events: pd.DataFrame, factions: pd.DataFrame, *, axis:
             name="Ring", customdata=current[["id"]].to_numpy(), hoverinfo="skip", cliponaxis=False,
             marker=dict(size=30, symbol="circle-open", color=RING, line=dict(width=3.5))))
 
-    number = int(rows.loc[rows["state"] == "current", "step"].iloc[0]) if (
-        rows["state"] == "current").any() else 1
-    first, last = visible_rows(len(rows), number)
     labels = [step_label(n, t, s) for n, t, s in zip(rows["step"], rows["title"], rows["state"],
                                                      strict=True)]
     xaxis = dict(type="date", calendar="islamic" if axis == "ah" else "julian",

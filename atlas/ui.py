@@ -27,6 +27,7 @@ from atlas.figures import density_month
 from atlas.filters import FilterState, Vocabulary
 from atlas.load import Package, load_package
 from atlas.paths import data_dir, geo_dir, geo_for
+from atlas.story import Story, read_stories
 from atlas.upload import unpack_upload
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~=:&])")
@@ -53,6 +54,7 @@ def _load_once(data: str, geo: str) -> Package:
 
 
 _UPLOAD = "uploaded_package"
+_UPLOAD_STORIES = "uploaded_stories"
 
 
 def run_through_app() -> None:
@@ -102,6 +104,22 @@ def cached_vocabulary() -> Vocabulary:
     if upload is not None:
         return upload.vocabulary
     return _vocabulary_once(str(data_dir()), str(geo_dir()))
+
+
+@st.cache_resource
+def _stories_once(data: str, geo: str) -> dict[str, Story]:
+    return read_stories(_load_once(data, geo))
+
+
+def cached_stories() -> dict[str, Story]:
+    """The stories of the package :func:`cached_package` shows (an upload's: kept in its session)."""
+    upload = uploaded()
+    if upload is None:
+        st.session_state.pop(_UPLOAD_STORIES, None)  # an upload left behind is let go
+        return _stories_once(str(data_dir()), str(geo_dir()))
+    if st.session_state.get(_UPLOAD_STORIES, (None,))[0] is not upload:
+        st.session_state[_UPLOAD_STORIES] = (upload, read_stories(upload.package))
+    return st.session_state[_UPLOAD_STORIES][1]
 
 
 def plain(text) -> str:

@@ -86,7 +86,7 @@ vocabulary = ui.cached_vocabulary()
 ui.init_state_from_url(vocabulary, page_params=story.PARAMS)
 state = ui.current_state(vocabulary)
 filters = state.to_query(vocabulary.default_state())
-stories = story.read_stories(package)
+stories = ui.cached_stories()
 if not stories:
     st.title("Stories")
     st.info("This data package has no dated events, so there is no story to tell.",

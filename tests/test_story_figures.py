@@ -77,6 +77,16 @@ def test_a_long_story_shows_the_rows_around_the_current_step(total, current, exp
     assert first <= current - 1 <= last and last - first + 1 <= MAX_ROWS
 
 
+def test_a_long_story_draws_only_the_rows_in_view(real):
+    """Test that an episode story longer than MAX_ROWS draws MAX_ROWS rows around the current."""
+    told = story.read_stories(real)["episode-egypt_conquest"]
+    assert len(told) > MAX_ROWS
+    fig = story_timeline_figure(story.story_events(real, told, len(told)), real.factions)
+    assert len(fig.layout.yaxis.ticktext) == MAX_ROWS
+    assert fig.layout.yaxis.ticktext[-1].startswith(f"<b>{len(told)}. ")
+    assert list(fig.layout.yaxis.range) == [len(told) - 0.5, len(told) - MAX_ROWS - 0.5]
+
+
 def test_the_timeline_draws_in_the_hijri_calendar(real, egypt):
     """Test that the AH axis is an Islamic-calendar date axis over the same Julian data."""
     fig = story_timeline_figure(story.story_events(real, egypt, 2), real.factions, axis="ah")
