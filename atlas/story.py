@@ -311,26 +311,29 @@ def _place_name(package: Package, place_id: str) -> str:
 
 
 def uncertainty_words(event: pd.Series) -> str:
-    """How sure the date is, in words: its precision and whether approximate or uncertain.
+    """How sure the date is, in words: its precision, and the span it may fall in and why.
 
-    E.g. 'known to the day', or 'known to the month, approximate: somewhere from 1 April 656
-    to 30 June 656'.
+    E.g. 'known to the day'; 'known to the day, uncertain: somewhere from 1 May 656 to 17 June
+    656'; 'known to the month, approximate: somewhere from June 658 to August 658'; 'known to
+    the month: from March 656 to May 656' (an event that lasted).
     """
     if not event[schema.HAS_DATE]:
         return "no usable date"
-    words = {"day": "known to the day", "month": "known to the month",
-             "year": "known to the year"}.get(event[schema.PRECISION], "known roughly")
-    doubts = []
-    if event[schema.APPROXIMATE]:
-        doubts.append("approximate")
-    if event[schema.UNCERTAIN]:
-        doubts.append("uncertain (one of several possible dates)")
-    if doubts:
-        words += ", " + " and ".join(doubts)
-    if event[schema.APPROXIMATE] and event[schema.LATEST] > event[schema.EARLIEST]:
-        words += (f": somewhere from {describe_edtf(event[schema.EARLIEST_ISO])} to "
-                  f"{describe_edtf(event[schema.LATEST_ISO])}")
-    return words
+    precision = event[schema.PRECISION]
+    words = f"known to the {precision}" if precision in _CUTS else "known roughly"
+    cut = _CUTS.get(precision, 10)
+    first = describe_edtf(event[schema.EARLIEST_ISO][:cut])
+    last = describe_edtf(event[schema.LATEST_ISO][:cut])
+    doubts = " and ".join(word for word, flag in (("approximate", event[schema.APPROXIMATE]),
+                                                  ("uncertain", event[schema.UNCERTAIN])) if flag)
+    if first == last:
+        return words + (f", {doubts}" if doubts else "")
+    span = f"from {first} to {last}"
+    return f"{words}, {doubts}: somewhere {span}" if doubts else f"{words}: {span}"
+
+
+# How much of an ISO date each precision keeps ('0656-05-01'[:7] is May 656).
+_CUTS = {"day": 10, "month": 7, "year": 4}
 
 
 def step_states(story: Story, number: int) -> pd.Series:

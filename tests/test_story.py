@@ -248,15 +248,26 @@ def test_steps_are_clamped_into_the_story(real, real_stories, number, expected):
 
 @pytest.mark.parametrize(("event", "words"), [
     ("uthman_killed", "known to the day"),
-    ("uthman_promises_reform", "known to the month, approximate: somewhere from 1 April 656 to "
-                               "30 June 656"),
-    ("muhammad_joins_egyptian_rebels", "known to the year, uncertain (one of several possible "
-                                       "dates)"),
+    ("egyptian_delegation_arrives", "known to the month"),
+    ("uthman_promises_reform", "known to the day, uncertain: somewhere from 1 May 656 to "
+                               "17 June 656"),
+    ("rebels_march_to_medina", "known to the month, uncertain: somewhere from March 656 to May 656"),
 ])
 def test_the_uncertainty_of_a_date_is_put_in_words(real, event, words):
-    """Test that precision, approximation and uncertainty are said, with the span when approximate."""
+    """Test that precision, uncertainty and the span a date may fall in are said in words."""
     row = real.events.set_index("id").loc[event]
     assert story.uncertainty_words(row) == words
+
+
+@pytest.mark.parametrize(("event", "words"), [
+    ("invasion", "known to the year, approximate: somewhere from 657 to 659"),
+    ("siege", "known to the month: from May 656 to June 656"),
+    ("camp", "known to the day"),
+])
+def test_approximate_dates_and_spans_are_put_in_words(tiny_package_dir, event, words):
+    """Test that an approximate year and an event that lasted are said with their spans."""
+    package = load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+    assert story.uncertainty_words(package.events.set_index("id").loc[event]) == words
 
 
 def test_step_states_run_past_current_coming(real_stories):
