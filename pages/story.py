@@ -5,11 +5,9 @@ by side; arrow keys step through, Home and End go to the first and last step; th
 step live in the URL. With ``view=handout`` the whole story is laid out for printing.
 """
 
-import html
-
 import streamlit as st
 
-from atlas import story, ui
+from atlas import escape, story, ui
 from atlas.story_figures import story_map_figure, story_timeline_figure
 
 # Tight type for a projector, and a print layout: no app chrome, no step split across pages.
@@ -31,8 +29,12 @@ h2.story-title{margin:0 0 .2rem 0;padding:0;font-size:1.9rem;line-height:1.2}
 
 
 def as_html(text: str) -> str:
-    """Data text for an HTML block: tags and Markdown links shown as typed, never obeyed."""
-    return html.escape(str(text)).replace("[", "&#91;").replace("]", "&#93;")
+    """Data text for an HTML block: tags and Markdown links shown as typed, never obeyed.
+
+    On one line: a blank line would end the HTML block and let Markdown read the rest.
+    """
+    one_line = " ".join(str(text).split())
+    return escape.html(one_line).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def step_facts(step: story.Step) -> None:
