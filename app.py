@@ -11,6 +11,7 @@ ui.compact_layout()
 package = ui.cached_package()
 pages = st.navigation([
     st.Page("pages/atlas.py", title="Atlas", default=True),
+    st.Page("pages/story.py", title="Story", url_path="story"),
     st.Page("pages/compare.py", title="Compare the sources", url_path="compare"),
     st.Page("pages/sources.py", title="Sources", url_path="sources"),
     st.Page("pages/people.py", title="People", url_path="people"),

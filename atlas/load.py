@@ -80,6 +80,10 @@ ROW = "_row"
 RELATIONS = "relations"
 ORDER = "order"  # order claims ("A after B"), checked in atlas/order.py
 _TABLES = (*schema.TABLES, *(t for t in (RELATIONS, ORDER) if t not in schema.TABLES))
+# Story mode's tables come last (their steps point at events and places). They are optional even
+# when described: without them the Story page tells one story per episode.
+_TABLES = (*_TABLES, schema.STORIES, schema.STORY_STEPS)
+_OPTIONAL = (schema.STORIES, schema.STORY_STEPS)
 LAYERS = {"routes": schema.ROUTES_FILE, "regions": schema.REGIONS_FILE}
 
 UNKNOWN = "unknown"
@@ -156,7 +160,8 @@ class Package:
     and its description was inferred. ``relations`` holds the relations between people that a
     package describes (each kept only with a verbatim quote); it is empty otherwise. ``order``
     holds the order claims ("A after B") a package gives, each with its quote (see
-    :mod:`atlas.order`).
+    :mod:`atlas.order`). ``stories`` and ``story_steps`` are story mode's tables (see
+    :mod:`atlas.story`), empty for a package without them.
     """
 
     sources: pd.DataFrame
@@ -178,6 +183,8 @@ class Package:
     described: bool = True
     relations: pd.DataFrame = field(default_factory=lambda: _empty_frame(RELATIONS))
     order: pd.DataFrame = field(default_factory=lambda: _empty_frame(ORDER))
+    stories: pd.DataFrame = field(default_factory=lambda: _empty_frame(schema.STORIES))
+    story_steps: pd.DataFrame = field(default_factory=lambda: _empty_frame(schema.STORY_STEPS))
 
     @property
     def errors(self) -> list[Problem]:
@@ -311,7 +318,7 @@ def _describe(data_dir: Path, report: _Report) -> tuple[dict[str, _Resource] | N
         path, file = _resource_path(data_dir, resource, report)
         fields, declared = _checked_fields(name, _fields_of(resource), bundled, file, report)
         merged = {**resource, "schema": {**_schema_of(resource), "fields": fields}}
-        if path is None and file:
+        if path is None and file and name not in _OPTIONAL:
             report.add(file, None, None, None, "the file is missing — add it, or remove the "
                        "table from datapackage.json")
         resources[name] = _resource(name, merged, path, declared, True, file)
@@ -1291,6 +1298,8 @@ def _package(tables, texts, routes, regions, source_dates, report, described) ->
         described=described,
         relations=tables[RELATIONS],
         order=tables[ORDER],
+        stories=tables[schema.STORIES],
+        story_steps=tables[schema.STORY_STEPS],
     )
 
 

@@ -17,6 +17,10 @@ ATTESTATIONS = "attestations"
 PARTICIPANTS = "participants"
 TABLES = (SOURCES, FACTIONS, EPISODES, PLACES, PEOPLE, EVENTS, ATTESTATIONS, PARTICIPANTS)
 
+# Story mode's tables (optional; atlas/story.py reads them): a story, and its steps in order.
+STORIES = "stories"
+STORY_STEPS = "story_steps"
+
 # Geometry layers under geo/.
 ROUTES_FILE = "routes.geojson"
 REGIONS_FILE = "regions.geojson"

@@ -25,6 +25,7 @@ from atlas.figures import density_month
 from atlas.filters import FilterState, Vocabulary, repeated_notice
 from atlas.load import Package, load_package
 from atlas.paths import data_dir, geo_dir, geo_for
+from atlas.story import Story, read_stories
 from atlas.upload import unpack_upload
 
 # Served by Streamlit's static file serving (see .streamlit/config.toml and geo/README.md).
@@ -49,6 +50,7 @@ def _load_once(data: str, geo: str) -> Package:
 
 
 _UPLOAD = "uploaded_package"
+_UPLOAD_STORIES = "uploaded_stories"
 
 
 def run_through_app() -> None:
@@ -98,6 +100,22 @@ def cached_vocabulary() -> Vocabulary:
     if upload is not None:
         return upload.vocabulary
     return _vocabulary_once(str(data_dir()), str(geo_dir()))
+
+
+@st.cache_resource
+def _stories_once(data: str, geo: str) -> dict[str, Story]:
+    return read_stories(_load_once(data, geo))
+
+
+def cached_stories() -> dict[str, Story]:
+    """The stories of the package :func:`cached_package` shows (an upload's: kept in its session)."""
+    upload = uploaded()
+    if upload is None:
+        st.session_state.pop(_UPLOAD_STORIES, None)  # an upload left behind is let go
+        return _stories_once(str(data_dir()), str(geo_dir()))
+    if st.session_state.get(_UPLOAD_STORIES, (None,))[0] is not upload:
+        st.session_state[_UPLOAD_STORIES] = (upload, read_stories(upload.package))
+    return st.session_state[_UPLOAD_STORIES][1]
 
 
 def plain(text) -> str:
@@ -378,16 +396,7 @@ def event_card(detail: EventDetail) -> None:
             for column, account in zip(columns, accounts[start:start + 3], strict=False):
                 with column, st.container(border=True):
                     st.markdown(f"**{plain(account.source_label)}** · {plain(account.source_title)}")
-                    st.markdown(f"> {plain(account.quote)}")
-                    where = plain(account.locator)
-                    if account.authority:
-                        where += f" · according to: {plain(account.authority)}"
-                    st.caption(where)
-                    if account.differs_field:
-                        st.markdown(f"*Differs on {plain(account.differs_field)}:* "
-                                    f"{plain(account.differs_value)}")
-                    if account.note:
-                        st.caption(f"Note: {plain(account.note)}")
+                    source_account(account)
         if not detail.disagreements.empty:
             st.markdown("#### Where the sources disagree")
             st.dataframe(detail.disagreements, width="stretch")
@@ -397,6 +406,24 @@ def event_card(detail: EventDetail) -> None:
                 f"**{plain(order_in_words(line))}** — “{plain(line.quote)}” "
                 f"({plain(line.source_label)}, {plain(line.locator)})"
                 for line in detail.order.itertuples(index=False)))
+
+
+def source_account(account, marked: bool = False) -> None:
+    """One source's words: the quote, its locator and authority, the point it differs on, a note.
+
+    ``account`` is a row of :attr:`atlas.detail.EventDetail.accounts`; with ``marked``, the
+    point in dispute is highlighted and flagged (for a projector).
+    """
+    st.markdown(f"> {plain(account.quote)}")
+    where = plain(account.locator)
+    if account.authority:
+        where += f" · according to: {plain(account.authority)}"
+    st.caption(where)
+    if account.differs_field:
+        differs = f"*Differs on {plain(account.differs_field)}:* {plain(account.differs_value)}"
+        st.markdown(f":orange-background[:material/flag: {differs}]" if marked else differs)
+    if account.note:
+        st.caption(f"Note: {plain(account.note)}")
 
 
 def atlas_title(package: Package) -> str:

@@ -6,6 +6,7 @@ from atlas import ui
 from atlas.detail import event_detail, event_place, place_name
 from atlas.figures import map_extent, map_figure, place_counts, timeline_figure
 from atlas.filters import apply_filters, visible_routes
+from atlas.story import story_link
 
 ui.run_through_app()
 
@@ -54,6 +55,8 @@ with geography:
     )
 
 ui.event_picker(selection.events, package, state.event)
+st.markdown(f"[:material/slideshow: Tell this episode as a story]"
+            f"({story_link(package, state, ui.cached_vocabulary().default_state())})")
 detail = event_detail(package, state.event) if state.event else None
 if detail is not None:
     ui.event_card(detail)

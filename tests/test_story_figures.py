@@ -1,0 +1,134 @@
+"""Tests of atlas/story_figures.py: the story's timeline and the map of a step, through fig.data."""
+
+import numpy as np
+import pytest
+
+from atlas import story
+from atlas.load import load_package
+from atlas.story_figures import (
+    LABEL_SIZE,
+    MAX_ROWS,
+    step_extent,
+    story_map_figure,
+    story_timeline_figure,
+    visible_rows,
+)
+
+
+@pytest.fixture(scope="module")
+def real():
+    """The bundled package, loaded once."""
+    return load_package()
+
+
+@pytest.fixture(scope="module")
+def egypt(real):
+    """'The fall of Egypt, 658'."""
+    return story.read_stories(real)["egypt_658"]
+
+
+def trace(fig, name):
+    """The trace called ``name``."""
+    return next(t for t in fig.data if t.name == name)
+
+
+def test_the_current_step_is_ringed_past_solid_coming_faint(real, egypt):
+    """Test that step 4's event is ringed, steps 1-3 are opaque and steps 5-12 faint."""
+    events = story.story_events(real, egypt, 4)
+    fig = story_timeline_figure(events, real.factions)
+    assert list(trace(fig, "Ring").customdata[:, 0]) == ["ali_help_for_egypt"]
+    assert trace(fig, "Ring").marker.symbol == "circle-open"
+    past, coming = trace(fig, "Past steps"), trace(fig, "Coming steps")
+    assert list(past.customdata[:, 0]) == list(events["id"][:3])
+    assert len(coming.customdata) == 8
+    assert past.opacity == 1 and coming.opacity < 0.5
+
+
+def test_every_step_is_labelled_on_its_own_row_large_enough_to_read(real, egypt):
+    """Test that each step has a label on its own row, rows tall enough that labels cannot touch."""
+    height = 272
+    fig = story_timeline_figure(story.story_events(real, egypt, 4), real.factions, height=height)
+    yaxis = fig.layout.yaxis
+    assert len(set(yaxis.tickvals)) == len(yaxis.ticktext) == 12
+    assert yaxis.tickfont.size >= 12 and fig.layout.xaxis.tickfont.size >= 12
+    plot_height = height - fig.layout.margin.t - fig.layout.margin.b - 30  # minus the date ticks
+    assert plot_height / 12 >= LABEL_SIZE * 1.2
+    assert yaxis.ticktext[3] == "<b>4. Ali's help for Egypt fails</b>"
+    assert yaxis.ticktext[0].startswith("1. Mu'awiya")
+    assert "color:#8a8a8a" in yaxis.ticktext[4]
+    assert all(len(t) < 120 for t in yaxis.ticktext)
+
+
+def test_labels_are_escaped(real, egypt):
+    """Test that a title with markup reaches Plotly as text."""
+    events = story.story_events(real, egypt, 1)
+    events.loc[0, "title"] = "<a href='x'>bad</a>"
+    fig = story_timeline_figure(events, real.factions)
+    assert "<a " not in fig.layout.yaxis.ticktext[0] and "&lt;a" in fig.layout.yaxis.ticktext[0]
+
+
+@pytest.mark.parametrize(("total", "current", "expected"), [
+    (8, 8, (0, 7)), (12, 12, (0, 11)), (30, 1, (0, 11)), (30, 15, (8, 19)), (30, 30, (18, 29)),
+])
+def test_a_long_story_shows_the_rows_around_the_current_step(total, current, expected):
+    """Test that at most MAX_ROWS rows show, the current one among them."""
+    first, last = visible_rows(total, current)
+    assert (first, last) == expected
+    assert first <= current - 1 <= last and last - first + 1 <= MAX_ROWS
+
+
+def test_a_long_story_draws_only_the_rows_in_view(real):
+    """Test that an episode story longer than MAX_ROWS draws MAX_ROWS rows around the current."""
+    told = story.read_stories(real)["episode-egypt_conquest"]
+    assert len(told) > MAX_ROWS
+    fig = story_timeline_figure(story.story_events(real, told, len(told)), real.factions)
+    assert len(fig.layout.yaxis.ticktext) == MAX_ROWS
+    assert fig.layout.yaxis.ticktext[-1].startswith(f"<b>{len(told)}. ")
+    assert list(fig.layout.yaxis.range) == [len(told) - 0.5, len(told) - MAX_ROWS - 0.5]
+
+
+def test_the_timeline_draws_in_the_hijri_calendar(real, egypt):
+    """Test that the AH axis is an Islamic-calendar date axis over the same Julian data."""
+    fig = story_timeline_figure(story.story_events(real, egypt, 2), real.factions, axis="ah")
+    assert fig.layout.xaxis.calendar == "islamic"
+    assert trace(fig, "Current step").xcalendar == "julian"
+
+
+def test_the_map_is_framed_on_the_steps_place_with_the_route_so_far(real, egypt):
+    """Test that step 4 (Kufa) is centred, Fustat (the stop before) in frame, the route drawn."""
+    fig = story_map_figure(real, story.story_events(real, egypt, 4))
+    places = real.places.set_index("id")
+    lon_range, lat_range = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    kufa, fustat = places.loc["kufa"], places.loc["fustat"]
+    assert np.isclose(sum(lon_range) / 2, kufa["lon"]) and np.isclose(sum(lat_range) / 2, kufa["lat"])
+    assert lon_range[0] < fustat["lon"] < lon_range[1] and lat_range[0] < fustat["lat"] < lat_range[1]
+    route = trace(fig, "Story so far")
+    assert list(route.lon) == [fustat["lon"], kufa["lon"]]
+    ring = trace(fig, "Current place")
+    assert list(ring.lon) == [kufa["lon"]]
+
+
+def test_a_step_without_any_place_yet_frames_the_whole_story(real, egypt):
+    """Test that step 1 (no place, nothing before it) frames the story's places, no route."""
+    fig = story_map_figure(real, story.story_events(real, egypt, 1))
+    assert "Story so far" not in [t.name for t in fig.data]
+    assert "Current place" not in [t.name for t in fig.data]
+    lon_range, lat_range = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    places = real.places.set_index("id").loc[sorted(set(egypt.steps["frame_place"]) - {""})]
+    assert list(places.index) == ["fustat", "kufa"]
+    assert (lon_range[0] < places["lon"]).all() and (places["lon"] < lon_range[1]).all()
+    assert (lat_range[0] < places["lat"]).all() and (places["lat"] < lat_range[1]).all()
+
+
+@pytest.mark.parametrize(("place", "previous"), [("medina", ""), ("medina", "dhu_khushub"),
+                                                  ("kufa", "fustat"), ("fustat", "siffin")])
+def test_the_frame_is_centred_and_fits_the_maps_box(real, place, previous):
+    """Test that the frame is centred on the place, holds the previous one, and is map-shaped."""
+    coords = real.places.set_index("id")
+    (lon0, lon1), (lat0, lat1) = step_extent(real.places, place, previous, aspect=1.6)
+    assert np.isclose((lon0 + lon1) / 2, coords.at[place, "lon"])
+    assert np.isclose((lat0 + lat1) / 2, coords.at[place, "lat"])
+    if previous:
+        assert lon0 < coords.at[previous, "lon"] < lon1 and lat0 < coords.at[previous, "lat"] < lat1
+    stretch = 1 / np.cos(np.radians(coords.at[place, "lat"]))
+    assert (lon1 - lon0) / ((lat1 - lat0) * stretch) == pytest.approx(1.6, rel=0.01)

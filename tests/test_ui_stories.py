@@ -1,0 +1,20 @@
+"""Tests of atlas/ui.py's stories cache: the server's package once, an upload's in its session."""
+
+from atlas import ui
+from atlas.filters import Vocabulary
+from atlas.load import load_package
+
+
+def test_an_uploads_stories_are_kept_in_its_session_and_let_go_after(tiny_package_dir, monkeypatch):
+    """Test that an upload's stories are read once per session and dropped with the upload."""
+    session = {}
+    monkeypatch.setattr(ui.st, "session_state", session)
+    package = load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+    upload = ui.Upload("tiny.zip", package, Vocabulary.from_package(package), {})
+    monkeypatch.setattr(ui, "uploaded", lambda: upload)
+    first = ui.cached_stories()
+    assert list(first) == ["episode-revolt", "episode-egypt"]
+    assert ui.cached_stories() is first
+    monkeypatch.setattr(ui, "uploaded", lambda: None)
+    assert "egypt_658" in ui.cached_stories()
+    assert session == {}
