@@ -245,7 +245,8 @@ def place_boxes(x: Sequence[float], y: Sequence[float], width: Sequence[float],
                 height: Sequence[float], offset: Sequence[float], *,
                 obstacles: Sequence[tuple[float, float, float, float]] = (),
                 positions: Sequence[str] = POSITIONS,
-                bounds: tuple[float, float, float, float] | None = None) -> list[str | None]:
+                bounds: tuple[float, float, float, float] | None = None,
+                pad: float = 2.0) -> list[str | None]:
     """Choose a position around each point for its label so that no two labels overlap.
 
     Points are taken in the given order (put the most important first). Each tries
@@ -267,6 +268,8 @@ def place_boxes(x: Sequence[float], y: Sequence[float], width: Sequence[float],
         Candidate positions, in order of preference (see :data:`POSITIONS`).
     bounds : (left, top, right, bottom), optional
         The drawing area; labels must stay inside it.
+    pad : float
+        Space kept clear around each label, in pixels.
 
     Returns
     -------
@@ -278,7 +281,9 @@ def place_boxes(x: Sequence[float], y: Sequence[float], width: Sequence[float],
     for i in range(len(x)):
         choice = None
         for position in positions:
-            box = label_box(x[i], y[i], width[i], height[i], position, offset[i])
+            left, top, right, bottom = label_box(x[i], y[i], width[i], height[i], position,
+                                                 offset[i])
+            box = (left - pad, top - pad, right + pad, bottom + pad)
             if bounds is not None and not _inside(box, bounds):
                 continue
             if not any(boxes_overlap(box, other) for other in placed):

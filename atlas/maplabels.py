@@ -132,7 +132,8 @@ def choose_labels(places: pd.DataFrame, texts, extent: Extent, style: MapStyle, 
         names = list(regions["name"])
         region_positions = place_boxes(
             rx, ry, [text_width(n, style.region_font) for n in names],
-            [style.region_font * 1.3] * len(names), [style.region_font] * len(names),
+            # A text-only trace draws its text right at the point (no marker to step around).
+            [style.region_font * 1.3] * len(names), [2.0] * len(names),
             obstacles=taken, positions=REGION_POSITIONS, bounds=bounds)
     return place_positions, region_positions
 

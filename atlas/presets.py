@@ -42,8 +42,8 @@ def episode_presets(events: pd.DataFrame, episodes: pd.DataFrame,
     Returns
     -------
     list of Preset
-        Each window runs from the month of the episode's first best date to the month of its
-        last, so that at that zoom its events are spread out and titled.
+        Each window runs from the month of the episode's first best date to the month after
+        its last (room for the last titles), so that its events are spread out and titled.
     """
     dated = events[events[schema.HAS_DATE].astype(bool)] if len(events) else events
     if dated.empty:
@@ -54,7 +54,7 @@ def episode_presets(events: pd.DataFrame, episodes: pd.DataFrame,
         if episode_id not in best.index:
             continue
         start = month_index(*jdn_to_julian(int(best.at[episode_id, "min"]))[:2])
-        end = month_index(*jdn_to_julian(int(best.at[episode_id, "max"]))[:2])
+        end = month_index(*jdn_to_julian(int(best.at[episode_id, "max"]))[:2]) + 1
         if reach is not None:
             start, end = max(start, reach[0]), min(end, reach[1])
             if start > end:

@@ -219,10 +219,16 @@ def layout_items(items: pd.DataFrame, labels: list[str], window: tuple[int, int]
     texts = np.array([shorten(str(t), style.font, style.max_label) for t in items["title"]],
                      dtype=object)
     text_px = np.array([text_width(t, style.font) for t in texts])
+    # An item whose own date lies outside the window shows only the part of its span inside.
+    outside = (x_px < 0) | (x_px > width)
+    texts[outside] = ""
+    text_px[outside] = 0.0
     to_right = x_px + radius + text_px <= width
     left = np.where(to_right, x_px - radius, x_px - radius - text_px)
     right = np.where(to_right, x_px + radius + text_px, x_px + radius)
     spans = items["x1"].to_numpy(float) > items["x0"].to_numpy(float)
+    left = np.where(outside, x0_px, left)
+    right = np.where(outside, x1_px, right)
     left = np.where(spans, np.minimum(left, x0_px), left)
     right = np.where(spans, np.maximum(right, x1_px), right)
     lane_index = items["lane_index"].to_numpy(int)

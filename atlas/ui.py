@@ -360,14 +360,16 @@ def event_picker(events, package: Package, selected: str) -> None:
     )
 
 
-def event_card(detail: EventDetail) -> None:
+def event_card(detail: EventDetail, heading: bool = True) -> None:
     """The detail card: our summary, the date and how we know it, people, each source's words.
 
-    Every text from the data goes through :func:`plain`, so it shows as typed.
+    Every text from the data goes through :func:`plain`, so it shows as typed. ``heading=False``
+    leaves out the title (a dialog shows it already).
     """
     event = detail.event
     with st.container(border=True):
-        st.subheader(plain(event["title"]))
+        if heading:
+            st.subheader(plain(event["title"]))
         st.markdown(plain(event["summary"]))
         facts = [f"**Date:** {plain(card_date(event))} — {plain(detail.date_basis)}"]
         if event[schema.PLACE_NAME]:
@@ -726,7 +728,8 @@ def card_to_open() -> bool:
 
 def card_dialog(detail: EventDetail) -> None:
     """The selected event's card in a dialog over the charts: in view at once, at 1280x720."""
-    st.dialog(plain(detail.event["title"]), width="large")(lambda: event_card(detail))()
+    st.dialog(plain(detail.event["title"]), width="large")(
+        lambda: event_card(detail, heading=False))()
 
 
 def _set_window(start: int, end: int) -> None:
@@ -739,7 +742,8 @@ def view_bar(presets: list[Preset], state: FilterState) -> None:
     A button sets the date window (and so the URL) to its episode's span; the window in view is
     marked as the primary button.
     """
-    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+    with st.container(horizontal=True, gap="small", vertical_alignment="center",
+                      key="view_bar"):
         st.toggle("Projector", key=KEY["projector"],
                   help="Hide the sidebar, enlarge text and marks, keep the charts and the card "
                        "on one screen (link parameter projector=1)")
@@ -759,12 +763,16 @@ def view_bar(presets: list[Preset], state: FilterState) -> None:
 _PROJECTOR_CSS = """<style>
 [data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],
 [data-testid='stExpandSidebarButton']{display:none}
-[data-testid='stMainBlockContainer']{padding:1rem 1.2rem 1rem 1.2rem;max-width:none}
+[data-testid='stMainBlockContainer']{padding:2.8rem 1.2rem 1rem 1.2rem;max-width:none}
 [data-testid='stMainBlockContainer'] p,[data-testid='stMainBlockContainer'] li{font-size:1.15rem}
 h1{font-size:1.9rem !important;padding:0 0 .2rem 0 !important}
+.st-key-view_bar button{min-height:2rem;padding:.1rem .7rem}
+.st-key-view_bar{row-gap:.4rem}
 </style>"""
 # The page's heading at a size that leaves the charts room at 1280x720.
-_TITLE_CSS = """<style>h1{font-size:2.1rem !important;padding:0 0 .25rem 0 !important}</style>"""
+_TITLE_CSS = """<style>h1{font-size:2.1rem !important;padding:0 0 .25rem 0 !important}
+.st-key-view_bar button{min-height:2rem;padding:.1rem .7rem}
+.st-key-view_bar{row-gap:.4rem}</style>"""
 
 
 def page_style(projector: bool) -> None:
