@@ -237,7 +237,7 @@ def timeline_figure(
             textfont=dict(size=style.font), **unclipped,
             marker=dict(color=colour, size=style.marker, symbol=symbols,
                         line=dict(color=colour if dense else "#333333", width=1.5)),
-            customdata=_hover_data(rows), hovertemplate=_TIMELINE_HOVER,
+            customdata=_item_hover(rows), hovertemplate=_TIMELINE_HOVER,
             **_NO_DIMMING,
         ))
     if len(layout.counts):
@@ -262,6 +262,12 @@ def timeline_figure(
 
     _timeline_layout(fig, layout.lanes, layout.rows, axis, days, style)
     return fig
+
+
+def _item_hover(items: pd.DataFrame) -> np.ndarray:
+    """Hover data of timeline items: the date this item stands at, and its lane as [7]."""
+    return np.column_stack([_hover_data(items.assign(**{schema.DATE_WORDS: items["item_words"]})),
+                            escape_text(items["lane"])])
 
 
 def _window_days(items: pd.DataFrame, window) -> tuple[int, int]:

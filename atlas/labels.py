@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -46,32 +47,36 @@ def text_width(text: str, size: float) -> float:
     float
         The estimated width, a few per cent wider than common sans-serif fonts draw it.
     """
-    ems = 0.0
-    for char in text:
-        if char in _WIDE:
-            ems += _WIDE_EM
-        elif char in _NARROW:
-            ems += _NARROW_EM
-        elif char.isupper() or char.isdigit():
-            ems += _UPPER_EM
-        else:
-            ems += _PLAIN_EM
-    return ems * size
+    return sum(map(_em, text)) * size
 
 
+@lru_cache(maxsize=4096)
+def _em(char: str) -> float:
+    """A character's width in ems (see :func:`text_width`)."""
+    if char in _WIDE:
+        return _WIDE_EM
+    if char in _NARROW:
+        return _NARROW_EM
+    return _UPPER_EM if char.isupper() or char.isdigit() else _PLAIN_EM
+
+
+@lru_cache(maxsize=65536)
 def shorten(text: str, size: float, max_width: float) -> str:
     """``text`` cut at a word (or, failing that, a character) and ended with "…" to fit ``max_width``.
 
-    Text that already fits is returned unchanged.
+    Text that already fits is returned unchanged. Results are remembered: a page shows the same
+    titles on every rerun.
     """
     if text_width(text, size) <= max_width:
         return text
-    room = max_width - text_width(ELLIPSIS, size)
-    cut = ""
+    room = max_width / size - _em(ELLIPSIS)
+    used, cut = 0.0, 0
     for char in text:
-        if text_width(cut + char, size) > room:
+        used += _em(char)
+        if used > room:
             break
-        cut += char
+        cut += 1
+    cut = text[:cut]
     words = cut.rsplit(" ", 1)[0] if " " in cut.strip() and len(cut) > 8 else cut
     return words.rstrip(" ,;:-–") + ELLIPSIS
 
