@@ -393,7 +393,10 @@ def _ah_iso(jdn: int) -> str:
 
 
 def _add_source_dates(fig, items, source_dates, scatter, style: TimelineStyle) -> None:
-    """A small diamond, on the event's row, at each date a source gives (hover says which)."""
+    """A small diamond, on the event's row, at each date a source gives (hover says which).
+
+    The diamonds sit on the line of the spans, under the titles' text, so as not to hide it.
+    """
     by_id = items.drop_duplicates("id").set_index("id")
     dates = source_dates[source_dates["event_id"].isin(by_id.index)]
     if dates.empty:
@@ -405,9 +408,9 @@ def _add_source_dates(fig, items, source_dates, scatter, style: TimelineStyle) -
         escape_text(dates["authority"]),
     ])
     fig.add_trace(scatter(
-        x=dates[schema.BEST_ISO], y=dates["event_id"].map(by_id["y"]), mode="markers",
+        x=dates[schema.BEST_ISO], y=dates["event_id"].map(by_id["y"]) + 0.32, mode="markers",
         xcalendar="julian", name="A source's own date",
-        marker=dict(symbol="diamond-open", size=style.marker - 2, color=SOURCE_DATE,
+        marker=dict(symbol="diamond-open", size=style.marker - 3, color=SOURCE_DATE,
                     line=dict(width=2)),
         customdata=custom,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} gives %{customdata[3]}"

@@ -96,7 +96,7 @@ def test_each_sources_own_date_is_a_diamond_on_its_events_row(package):
     assert own.customdata[0][0] == "invasion" and own.customdata[0][2] == "Tiny"
     ali = next(t for t in marker_traces(fig) if t.name == "Ali's party")
     rows = dict(zip((row[0] for row in ali.customdata), ali.y, strict=True))
-    assert list(own.y) == [rows["invasion"]]
+    assert list(own.y) == [pytest.approx(rows["invasion"] + 0.32)]
 
 
 @pytest.mark.parametrize(
