@@ -241,9 +241,15 @@ def timeline_figure(
             **_NO_DIMMING,
         ))
     if len(layout.counts):
+        # A click on a count zooms to its year, as on the many-events timeline.
+        months = layout.counts["x_iso"].str[:7]
         fig.add_trace(scatter(
             x=layout.counts["x_iso"], y=layout.counts["y"], mode="markers+text",
-            xcalendar="julian", name="Untitled events", hoverinfo="skip", showlegend=False,
+            xcalendar="julian", name="Untitled events", showlegend=False,
+            customdata=np.column_stack([DENSITY_PREFIX + months.str.lstrip("0"),
+                                        layout.counts["count"].to_numpy(dtype=object)]),
+            hovertemplate="%{customdata[1]} more event(s): click to show that year"
+                          "<extra></extra>",
             text=[f"+{n}" for n in layout.counts["count"]], textposition="middle right",
             textfont=dict(size=style.font), **unclipped,
             marker=dict(size=style.marker, color="rgba(0,0,0,0)")))

@@ -259,12 +259,15 @@ def layout_items(items: pd.DataFrame, labels: list[str], window: tuple[int, int]
         bottom = top + lane_rows[index]
         if len(marks):
             y[marks] = bottom + 0.5
-            clusters = count_clusters(x_px[marks], style.marker / 2,
-                                      text_width("+999", style.font))
-            last_mark = pd.Series(x_px[marks]).groupby(clusters.cluster).idxmax().to_numpy()
-            count_rows.append(pd.DataFrame({
-                "x_iso": items["x_iso"].to_numpy()[marks][last_mark],
-                "y": bottom + 0.5, "count": clusters.count}))
+            # Marks dated outside the window (only their span shows) are not counted.
+            counted = marks[~outside[marks]]
+            if len(counted):
+                clusters = count_clusters(x_px[counted], style.marker / 2,
+                                          text_width("+999", style.font))
+                last = pd.Series(x_px[counted]).groupby(clusters.cluster).idxmax().to_numpy()
+                count_rows.append(pd.DataFrame({
+                    "x_iso": items["x_iso"].to_numpy()[counted][last],
+                    "y": bottom + 0.5, "count": clusters.count}))
             bottom += 1
         lanes.append({"label": label, "top": top, "bottom": bottom, "y": top + 0.5})
         top = bottom

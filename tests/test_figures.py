@@ -261,3 +261,19 @@ def test_many_events_are_drawn_as_monthly_density(package):
     assert len(fig.to_json()) < 20_000
     assert density_month("month:656-05") == 656 * 12 + 4
     assert density_month("camp") is None
+
+
+def test_untitled_events_are_counted_and_a_count_zooms_to_its_year(package):
+    """Test that with no room the less prominent event becomes a counted mark whose click
+    names its month (the page zooms to that year), and events outside the window are not
+    counted."""
+    from atlas.timeline import TimelineStyle
+
+    tight = TimelineStyle(title_all=0, max_rows=1)
+    fig = timeline(package, window=(month_index(656, 1), month_index(656, 12)), style=tight)
+    titles = {row[0]: text for t in marker_traces(fig)
+              for row, text in zip(t.customdata, t.text, strict=True)}
+    assert titles["siege"] == "Siege" and titles["camp"] == ""
+    counts = next(t for t in fig.data if t.name == "Untitled events")
+    assert list(counts.text) == ["+1"]
+    assert density_month(counts.customdata[0][0]) == month_index(656, 5)
