@@ -234,7 +234,7 @@ def timeline_figure(
             x=rows["x_iso"], y=rows["y"], mode="markers+text", xcalendar="julian",
             name=escape_text([name])[0], legendgroup=faction_id,
             text=escape_text(rows["text"]), textposition=rows["textposition"].to_numpy(),
-            textfont=dict(size=style.font), **unclipped,
+            textfont=dict(size=style.font, color=style.ink), **unclipped,
             marker=dict(color=colour, size=style.marker, symbol=symbols,
                         line=dict(color=colour if dense else "#333333", width=1.5)),
             customdata=_item_hover(rows), hovertemplate=_TIMELINE_HOVER,
@@ -251,7 +251,7 @@ def timeline_figure(
             hovertemplate="%{customdata[1]} more event(s): click to show that year"
                           "<extra></extra>",
             text=[f"+{n}" for n in layout.counts["count"]], textposition="middle right",
-            textfont=dict(size=style.font), **unclipped,
+            textfont=dict(size=style.font, color=style.ink), **unclipped,
             marker=dict(size=style.marker, color="rgba(0,0,0,0)")))
 
     if lane not in ("source", "authority") and source_dates is not None and len(source_dates):
@@ -323,7 +323,8 @@ def _timeline_layout(fig: go.Figure, lanes: pd.DataFrame, rows: int, axis: str, 
         clickmode="event+select", dragmode="pan", hovermode="closest",
         font=dict(size=style.font),
         annotations=[dict(x=0, xref="paper", xanchor="left", y=y, yref="y", yanchor="middle",
-                          text=f"<b>{label}</b>", showarrow=False, font=dict(size=style.font),
+                          text=f"<b>{label}</b>", showarrow=False,
+                          font=dict(size=style.font, color=style.ink),
                           name="lane")
                      for label, y in zip(escape_text(lanes["label"]), lanes["y"], strict=True)],
         shapes=[dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=top, y1=top,

@@ -36,8 +36,11 @@ class TimelineStyle:
 
     ``plot_width`` is the narrowest the plot area is expected to be drawn (titles are packed for
     it, so they still do not overlap when it is drawn wider); up to ``title_all`` events every
-    event is titled and lanes grow as needed; beyond it the lanes together hold at most
-    ``max_rows`` rows and the most prominent events are titled first.
+    event is titled and lanes grow as needed; beyond it the lanes together hold about
+    ``max_rows`` rows (titles and marks; at least two a lane) and the most prominent events are
+    titled first. ``ink`` is the titles'
+    colour (None: the chart theme's, which is a mid grey; pass a dark or light ink to suit the
+    page's theme, for more contrast on a projector).
     """
 
     font: int = 12
@@ -46,12 +49,13 @@ class TimelineStyle:
     plot_width: float = 370.0
     max_label: float = 170.0
     title_all: int = 40
-    max_rows: int = 15
+    max_rows: int = 18
+    ink: str | None = None
 
 
 NORMAL = TimelineStyle()
 PROJECTOR = TimelineStyle(font=16, row=27, marker=15, plot_width=500.0, max_label=230.0,
-                          max_rows=13)
+                          max_rows=15)
 
 
 def prominence(events: pd.DataFrame) -> np.ndarray:
@@ -234,17 +238,21 @@ def layout_items(items: pd.DataFrame, labels: list[str], window: tuple[int, int]
     lane_index = items["lane_index"].to_numpy(int)
     priority = items["prominence"].to_numpy(float)
     title_all = len(items) <= style.title_all
-    share = max(1, style.max_rows // max(len(labels), 1))
+    members = [np.flatnonzero(lane_index == index) for index in range(len(labels))]
+    # The lane's name sits at the left of its first row, as a box placed before any title.
+    boxes = [(np.append(-1e9, left[mine]),
+              np.append(text_width(label, style.font) + 8, right[mine]),
+              np.append(np.inf, priority[mine])) for label, mine in zip(labels, members,
+                                                                        strict=True)]
+    # Each lane may add a row of counted marks under its titles: keep one row each for them.
+    shares = None if title_all else _shares(boxes, style.max_rows - len(labels))
 
     row = np.full(len(items), -1, dtype=int)
     lane_rows = []
-    for index, label in enumerate(labels):
-        mine = np.flatnonzero(lane_index == index)
-        # The lane's name sits at the left of its first row, as a box placed before any title.
-        name_px = text_width(label, style.font) + 8
-        packing = pack_rows(np.append(-1e9, left[mine]), np.append(name_px, right[mine]),
-                            np.append(np.inf, priority[mine]),
-                            max_rows=None if title_all else share)
+    for index, mine in enumerate(members):
+        lefts, rights, priorities = boxes[index]
+        packing = pack_rows(lefts, rights, priorities,
+                            max_rows=None if shares is None else shares[index])
         row[mine] = packing.row[1:]
         lane_rows.append(max(packing.rows, 1))
 
@@ -278,3 +286,20 @@ def layout_items(items: pd.DataFrame, labels: list[str], window: tuple[int, int]
               else pd.DataFrame({"x_iso": [], "y": [], "count": []}))
     return TimelineLayout(items=placed, counts=counts, rows=top,
                           lanes=pd.DataFrame(lanes, columns=["label", "top", "bottom", "y"]))
+
+
+def _shares(boxes, budget: int) -> list[int]:
+    """Rows for each lane out of ``budget``: a lane needing few gets them all, and what it
+    leaves goes to the lanes that need more (water-filling); every lane gets at least one."""
+    needs = []
+    for lefts, rights, _ in boxes:
+        # Packed in date order with ``budget`` rows at most: the rows all its titles need.
+        packing = pack_rows(lefts, rights, np.zeros(len(lefts)), max_rows=budget)
+        needs.append(packing.rows if packing.titled.all() else budget + 1)
+    shares = [0] * len(boxes)
+    left_over = budget
+    for count, index in enumerate(sorted(range(len(boxes)), key=lambda i: (needs[i], i))):
+        fair = max(1, left_over // (len(boxes) - count))
+        shares[index] = max(1, min(needs[index], fair))
+        left_over -= shares[index]
+    return shares

@@ -775,6 +775,12 @@ _TITLE_CSS = """<style>h1{font-size:2.1rem !important;padding:0 0 .25rem 0 !impo
 .st-key-view_bar{row-gap:.4rem}</style>"""
 
 
+def ink() -> str:
+    """A text colour with full contrast on the page's theme (charts' own grey is faint)."""
+    theme = getattr(getattr(st.context, "theme", None), "type", None)
+    return "#f2f2f2" if theme == "dark" else "#1b1b1b"
+
+
 def page_style(projector: bool) -> None:
     """The Atlas page's own styling; in projector mode, hide the sidebar and enlarge the text."""
     st.markdown(_PROJECTOR_CSS if projector else _TITLE_CSS, unsafe_allow_html=True)

@@ -1,5 +1,7 @@
 """The Atlas page: a timeline beside a map, linked both ways, filtered, held in the URL."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from atlas import ui
@@ -45,7 +47,7 @@ with timeline:
                         window=(state.start, state.end), source_dates=package.source_dates,
                         selected=state.event, attestations=package.attestations,
                         sources=package.sources,
-                        style=PROJECTOR if state.projector else NORMAL),
+                        style=replace(PROJECTOR if state.projector else NORMAL, ink=ui.ink())),
         key=ui.TIMELINE_KEY, on_select=ui.on_timeline_select, selection_mode="points",
         config=ui.PLOTLY_CONFIG, width="stretch",
     )
