@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from atlas import schema
-from atlas.dates import jdn_to_ah, jdn_to_iso, month_bounds
+from atlas import escape, schema
+from atlas.dates import jdn_to_ah, jdn_to_iso, month_bounds, month_index
 from atlas.maplabels import NORMAL_MAP, MapStyle, choose_labels, fit_extent, marker_sizes
 from atlas.timeline import LANE_COLUMNS, NORMAL, TimelineStyle, lane_items, layout_items
 
@@ -71,19 +71,11 @@ _AH_TICKS = [
 ]
 
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# The last day an axis can name: 31 December 9999 (EDTF's years have four digits).
+_LAST_DAY = month_bounds(month_index(9999, 12))[1]
 
-
-def escape_text(values) -> np.ndarray:
-    """Data text made safe for Plotly's labels: its tags (<b>, <a href>) shown, never obeyed.
-
-    Plotly reads a small HTML subset in hover labels, tick labels, legends and text; escaping
-    ``&``, ``<`` and ``>`` makes a title such as ``<a href=...>`` appear as typed.
-    """
-    items = values.tolist() if hasattr(values, "tolist") else list(values)
-    return np.array(["" if v is None or v is pd.NA or (isinstance(v, float) and v != v)
-                     else str(v).translate(_ESCAPES) for v in items],
-                    dtype=object)
+# Data text for Plotly's labels goes through the one escaping module.
+escape_text = escape.plotly
 
 
 def map_extent(places: pd.DataFrame, min_span: float = MAP_MIN_SPAN
@@ -311,7 +303,7 @@ def _timeline_layout(fig: go.Figure, lanes: pd.DataFrame, rows: int, axis: str, 
     if days is not None:
         # The range is read in the axis's calendar, so an AH axis needs AH dates.
         to_text = _ah_iso if axis == "ah" else jdn_to_iso
-        xaxis["range"] = [to_text(days[0]), to_text(days[1] + 1)]
+        xaxis["range"] = [to_text(days[0]), to_text(min(days[1] + 1, _LAST_DAY))]
     row = row or style.row
     rows = max(rows, 1)
     fig.update_layout(
