@@ -16,6 +16,8 @@ from shapely.geometry.base import BaseGeometry
 
 from atlas import escape, schema
 from atlas.dates import jdn_to_ah, jdn_to_iso, month_bounds, month_index
+from atlas.maplabels import NORMAL_MAP, MapStyle, choose_labels, fit_extent, marker_sizes
+from atlas.timeline import LANE_COLUMNS, NORMAL, TimelineStyle, lane_items, layout_items
 
 DENSE_THRESHOLD = 3000
 # Above this many events in view the timeline shows how many events fall in each month of each
@@ -29,6 +31,8 @@ MAP_LAT = (12.0, 40.0)
 # few degrees across, so that one place or a few close ones still get some land around them.
 MAP_PAD = 0.15
 MAP_MIN_SPAN = 8.0
+# Framed on one event, the map shows its place and route with this much land around them.
+EVENT_MIN_SPAN = 5.0
 NEUTRAL = "#999999"
 PLACE_COLOUR = "#8c2d04"
 # Mid greys read on both the light and the dark theme.
@@ -38,9 +42,11 @@ SOURCE_DATE = "#8a8a8a"
 # A click selects a point; the ring drawn by the app marks it, so nothing is faded.
 _NO_DIMMING = dict(selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
 
-# Rows within a lane, so that events close in time do not hide each other.
-_SUB_ROWS = 3
-_SUB_STEP = 0.24
+# The timeline's margins above and below its rows (the axis's ticks go below), in pixels.
+_TOP = 6
+_BOTTOM = 34
+# Room under the map for its legend, so that the legend never shrinks the map itself.
+_LEGEND = 110
 
 _TIMELINE_HOVER = (
     "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<br>"
@@ -72,7 +78,8 @@ _LAST_DAY = month_bounds(month_index(9999, 12))[1]
 escape_text = escape.plotly
 
 
-def map_extent(places: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
+def map_extent(places: pd.DataFrame, min_span: float = MAP_MIN_SPAN
+               ) -> tuple[tuple[float, float], tuple[float, float]]:
     """The longitude and latitude ranges that frame ``places`` (the fixed Near East if none)."""
     lon = pd.to_numeric(places["lon"], errors="coerce").dropna() if len(places) else pd.Series()
     lat = pd.to_numeric(places["lat"], errors="coerce").dropna() if len(places) else pd.Series()
@@ -80,7 +87,7 @@ def map_extent(places: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, 
         return MAP_LON, MAP_LAT
 
     def frame(low: float, high: float, limit: float) -> tuple[float, float]:
-        span = max(high - low, MAP_MIN_SPAN / (1 + 2 * MAP_PAD))
+        span = max(high - low, min_span / (1 + 2 * MAP_PAD))
         middle = (low + high) / 2
         half = span * (1 + 2 * MAP_PAD) / 2
         return max(middle - half, -limit), min(middle + half, limit)
@@ -88,39 +95,26 @@ def map_extent(places: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, 
     return frame(lon.min(), lon.max(), 180.0), frame(lat.min(), lat.max(), 85.0)
 
 
-def lane_positions(events: pd.DataFrame, lane: str, lane_order: list[str] | None = None):
-    """Place each event on a lane, spreading neighbours over a few rows within the lane.
+def event_extent(places: pd.DataFrame, routes, place_id: str, event_id: str):
+    """The frame on one event: its place and its route with some land around, or None.
 
     Parameters
     ----------
-    events : pandas.DataFrame
-        Events with the loader's columns.
-    lane : {"episode", "place", "faction"}
-        What the lanes are.
-    lane_order : list of str, optional
-        Lane labels top first; labels not in it follow in order of first appearance.
-
-    Returns
-    -------
-    y : numpy.ndarray
-        Vertical position of each event (lane index plus a small offset).
-    labels : list of str
-        Lane labels, top first; lane ``i`` is centred on ``y == i``.
+    places : pandas.DataFrame
+        All places (``id``, ``lon``, ``lat``).
+    routes : geopandas.GeoDataFrame
+        Route lines with ``event_id``.
+    place_id, event_id : str
+        The selected event's place and id.
     """
-    column = {"episode": schema.EPISODE_NAME, "place": schema.PLACE_NAME,
-              "faction": schema.FACTION_NAME}[lane]
-    names = events[column].replace("", "(no place)" if lane == "place" else "(none)")
-    ordered = events.assign(_lane=names).sort_values(schema.BEST, kind="stable")
-    seen = list(dict.fromkeys(ordered["_lane"]))
-    seen_set = set(seen)
-    order = [name for name in (lane_order or []) if name in seen_set]
-    order_set = set(order)
-    labels = order + [name for name in seen if name not in order_set]
-    index = pd.Series(range(len(labels)), index=labels)
-    lane_index = names.map(index).to_numpy(dtype=float)
-    sub_row = ordered.groupby("_lane", sort=False).cumcount().reindex(events.index).to_numpy()
-    offset = (sub_row % _SUB_ROWS - (_SUB_ROWS - 1) / 2) * _SUB_STEP
-    return lane_index + offset, labels
+    points = places.loc[places["id"] == place_id, ["lon", "lat"]]
+    chosen = routes[routes["event_id"] == event_id] if len(routes) and event_id else routes[:0]
+    if len(chosen):
+        lon, lat = _line_coordinates(chosen.geometry)
+        points = pd.concat([points, pd.DataFrame({"lon": lon, "lat": lat}).dropna()])
+    if points.dropna().empty:
+        return None
+    return map_extent(points, min_span=EVENT_MIN_SPAN)
 
 
 def _segments(x0: np.ndarray, x1: np.ndarray, y: np.ndarray):
@@ -143,12 +137,19 @@ def timeline_figure(
     window: tuple[int, int] | None = None,
     source_dates: pd.DataFrame | None = None,
     selected: str = "",
+    attestations: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    style: TimelineStyle = NORMAL,
 ) -> go.Figure:
-    """Build the timeline of ``events``.
+    """Build the timeline of ``events``, each titled on the chart where there is room.
 
-    Each event is a marker at its best estimate, coloured by its faction; an event whose
-    earliest and latest days differ also shows that whole span, faintly when the date is
-    uncertain or imprecise. Where sources give their own dates, each is a labelled diamond.
+    Each event is a marker at its best estimate, coloured by its faction, with its title beside
+    it (placed by :func:`atlas.timeline.layout_items`: no two titles overlap, lanes grow to fit,
+    and on a wide window the least prominent events are marks with a count per cluster). An
+    event whose earliest and latest days differ also shows that whole span under it, faintly
+    when the date is uncertain or imprecise. Where sources give their own dates, each is a
+    diamond; on lanes by source or authority each version stands at its own date instead, and
+    a line joins the same event across lanes.
 
     Parameters
     ----------
@@ -156,18 +157,23 @@ def timeline_figure(
         Dated events to draw (the loader's columns).
     factions : pandas.DataFrame
         Factions with ``id``, ``name`` and ``colour``; one trace per faction, in this order.
-    lane : {"episode", "place", "faction"}
+    lane : {"episode", "place", "faction", "source", "authority"}
         What the horizontal lanes are.
     lane_order : list of str, optional
         Lane labels top first (for episodes, the episodes table's order).
     axis : {"ce", "ah"}
         Julian CE ticks, or Islamic (AH) ticks.
     window : tuple of int, optional
-        First and last month index shown (see ``atlas.dates.month_index``).
+        First and last month index shown (see ``atlas.dates.month_index``); the events' own
+        span when not given.
     source_dates : pandas.DataFrame, optional
         The loader's ``source_dates`` for these events.
     selected : str
         Id of the selected event, drawn with a ring.
+    attestations, sources : pandas.DataFrame, optional
+        The loader's tables, for lanes by source or authority.
+    style : TimelineStyle
+        Text, marker and row sizes (:data:`atlas.timeline.PROJECTOR` for a projector).
 
     Returns
     -------
@@ -178,82 +184,144 @@ def timeline_figure(
         return density_figure(events, lane=lane, lane_order=lane_order, axis=axis, window=window)
     dense = len(events) > DENSE_THRESHOLD
     scatter = go.Scattergl if dense else go.Scatter
-    y, labels = lane_positions(events, lane, lane_order)
-    positions = pd.Series(y, index=events.index)
+    # Titles at the plot's edge may run past it; WebGL traces have no such option.
+    unclipped = {} if dense else {"cliponaxis": False}
+    items, labels = lane_items(events, lane, lane_order, attestations=attestations,
+                               source_dates=source_dates, sources=sources)
+    days = _window_days(items, window)
+    layout = layout_items(items, labels, days, style)
+    items = layout.items
     fig = go.Figure()
+    if lane in ("source", "authority"):
+        _add_version_links(fig, items, scatter)
     factions = factions.set_index("id")
-    acting = set(events["faction_id"].unique())
+    acting = set(items["faction_id"].unique())
     known = set(factions.index)
     present = [f for f in factions.index if f in acting]
-    present += [f for f in events["faction_id"].unique() if f not in known]
+    present += [f for f in items["faction_id"].unique() if f not in known]
 
-    spans = events[schema.LATEST] > events[schema.EARLIEST]
-    firm = spans & (events[schema.PRECISION] == "day") & ~events[schema.APPROXIMATE] & \
-        ~events[schema.UNCERTAIN]
+    spans = items["x1"] > items["x0"]
+    firm = spans & (items[schema.PRECISION] == "day") & ~items[schema.APPROXIMATE] & \
+        ~items[schema.UNCERTAIN]
+    # Spans run just under the title's line, so that the text stays readable over them.
+    under = items["y"] + 0.32
     for faction_id in present:
         colour = factions["colour"].get(faction_id, NEUTRAL)
         name = factions["name"].get(faction_id, faction_id)
-        mine = events["faction_id"] == faction_id
-        for subset, opacity, width, label in ((mine & spans & ~firm, 0.28, 10, "possible span"),
-                                              (mine & firm, 0.85, 10, "duration")):
+        mine = items["faction_id"] == faction_id
+        for subset, opacity, label in ((mine & spans & ~firm, 0.3, "possible span"),
+                                       (mine & firm, 0.85, "duration")):
             if subset.any():
-                xs, ys = _segments(events.loc[subset, schema.EARLIEST_ISO].to_numpy(),
-                                   events.loc[subset, schema.LATEST_ISO].to_numpy(),
-                                   positions[subset].to_numpy())
+                xs, ys = _segments(items.loc[subset, "x0_iso"].to_numpy(),
+                                   items.loc[subset, "x1_iso"].to_numpy(),
+                                   under[subset].to_numpy())
                 fig.add_trace(scatter(
                     x=xs, y=ys, mode="lines", xcalendar="julian", hoverinfo="skip",
-                    line=dict(color=colour, width=width), opacity=opacity, legendgroup=faction_id,
+                    line=dict(color=colour, width=4), opacity=opacity, legendgroup=faction_id,
                     showlegend=False, name=f"{name}: {label}"))
-        rows = events[mine]
+        rows = items[mine]
         symbols = np.where(rows[schema.APPROXIMATE] | rows[schema.UNCERTAIN]
                            | (rows[schema.PRECISION] != "day"), "circle-open-dot", "circle")
         fig.add_trace(scatter(
-            x=rows[schema.BEST_ISO], y=positions[mine], mode="markers", xcalendar="julian",
+            x=rows["x_iso"], y=rows["y"], mode="markers+text", xcalendar="julian",
             name=escape_text([name])[0], legendgroup=faction_id,
-            marker=dict(color=colour, size=13, symbol=symbols,
+            text=escape_text(rows["text"]), textposition=rows["textposition"].to_numpy(),
+            textfont=dict(size=style.font, color=style.ink), **unclipped,
+            marker=dict(color=colour, size=style.marker, symbol=symbols,
                         line=dict(color=colour if dense else "#333333", width=1.5)),
-            customdata=_hover_data(rows), hovertemplate=_TIMELINE_HOVER,
+            customdata=_item_hover(rows), hovertemplate=_TIMELINE_HOVER,
             **_NO_DIMMING,
         ))
+    if len(layout.counts):
+        # A click on a count zooms to its year, as on the many-events timeline.
+        months = layout.counts["x_iso"].str[:7]
+        fig.add_trace(scatter(
+            x=layout.counts["x_iso"], y=layout.counts["y"], mode="markers+text",
+            xcalendar="julian", name="Untitled events", showlegend=False,
+            customdata=np.column_stack([DENSITY_PREFIX + months.str.lstrip("0"),
+                                        layout.counts["count"].to_numpy(dtype=object)]),
+            hovertemplate="%{customdata[1]} more event(s): click to show that year"
+                          "<extra></extra>",
+            text=[f"+{n}" for n in layout.counts["count"]], textposition="middle right",
+            textfont=dict(size=style.font, color=style.ink), **unclipped,
+            marker=dict(size=style.marker, color="rgba(0,0,0,0)")))
 
-    if source_dates is not None and len(source_dates):
-        _add_source_dates(fig, events, source_dates, positions, scatter)
-    is_selected = events["id"] == selected
+    if lane not in ("source", "authority") and source_dates is not None and len(source_dates):
+        _add_source_dates(fig, items, source_dates, scatter, style)
+    is_selected = items["id"] == selected
     if selected and is_selected.any():
-        row = events.index[is_selected][0]
+        ring = items[is_selected]
         fig.add_trace(go.Scatter(
-            x=[events.at[row, schema.BEST_ISO]], y=[positions[row]], mode="markers",
+            x=ring["x_iso"], y=ring["y"], mode="markers",
             xcalendar="julian", name="Selected", showlegend=False, hoverinfo="skip",
-            marker=dict(size=26, symbol="circle-open", color=HIGHLIGHT, line=dict(width=4)),
+            marker=dict(size=style.marker + 12, symbol="circle-open", color=HIGHLIGHT,
+                        line=dict(width=4)),
         ))
 
-    _timeline_layout(fig, labels, axis, window)
+    _timeline_layout(fig, layout.lanes, layout.rows, axis, days, style)
     return fig
 
 
-def _timeline_layout(fig: go.Figure, labels: list[str], axis: str, window) -> None:
-    """The timeline's axes: dates in the chosen calendar, one lane per label, top first."""
+def _item_hover(items: pd.DataFrame) -> np.ndarray:
+    """Hover data of timeline items: the date this item stands at, and its lane as [7]."""
+    return np.column_stack([_hover_data(items.assign(**{schema.DATE_WORDS: items["item_words"]})),
+                            escape_text(items["lane"])])
+
+
+def _window_days(items: pd.DataFrame, window) -> tuple[int, int]:
+    """The first and last day shown: the window's months, else the items' own span."""
+    if window is not None:
+        return month_bounds(window[0])[0], month_bounds(window[1])[1]
+    if len(items):
+        return int(items["x0"].min()), int(items["x1"].max())
+    return month_bounds(0)[0], month_bounds(0)[1]
+
+
+def _add_version_links(fig: go.Figure, items: pd.DataFrame, scatter) -> None:
+    """A thin line joining each event's versions from lane to lane (top to bottom)."""
+    ordered = items.sort_values(["id", "lane_index", "x"], kind="stable")
+    following = ordered.groupby("id", sort=False).shift(-1)
+    pairs = following["y"].notna()
+    if not pairs.any():
+        return
+    xs, ys = _segments(ordered.loc[pairs, "x_iso"].to_numpy(),
+                       following.loc[pairs, "x_iso"].to_numpy(), ordered.loc[pairs, "y"].to_numpy())
+    ys[1::3] = following.loc[pairs, "y"].to_numpy()
+    fig.add_trace(scatter(x=xs, y=ys, mode="lines", xcalendar="julian", hoverinfo="skip",
+                          name="Same event in another version", showlegend=False,
+                          line=dict(color=SOURCE_DATE, width=1.5, dash="dot")))
+
+
+def _timeline_layout(fig: go.Figure, lanes: pd.DataFrame, rows: int, axis: str, days,
+                     style: TimelineStyle, row: int | None = None) -> None:
+    """The timeline's axes: dates in the chosen calendar, rows of ``style.row`` pixels, each
+    lane's name at the left of its first row and a rule between lanes."""
     xaxis = dict(type="date", calendar="islamic" if axis == "ah" else "julian",
                  tickformatstops=_AH_TICKS if axis == "ah" else _CE_TICKS,
-                 title=None,
+                 title=None, tickfont=dict(size=style.font),
                  showgrid=True, gridcolor="rgba(128,128,128,0.25)")
-    if window is not None:
-        first, _ = month_bounds(window[0])
-        _, last = month_bounds(window[1])
+    if days is not None:
         # The range is read in the axis's calendar, so an AH axis needs AH dates.
         to_text = _ah_iso if axis == "ah" else jdn_to_iso
-        xaxis["range"] = [to_text(first), to_text(min(last + 1, _LAST_DAY))]
+        xaxis["range"] = [to_text(days[0]), to_text(min(days[1] + 1, _LAST_DAY))]
+    row = row or style.row
+    rows = max(rows, 1)
     fig.update_layout(
         xaxis=xaxis,
-        yaxis=dict(tickvals=list(range(len(labels))),
-                   ticktext=[_wrap(label) for label in escape_text(labels)], autorange="reversed",
-                   range=[len(labels) - 0.5, -0.5], showgrid=False, zeroline=False,
-                   fixedrange=True),
-        height=max(320, 80 + 58 * len(labels)),
-        margin=dict(l=10, r=10, t=10, b=10),
+        yaxis=dict(visible=False, range=[rows, 0], fixedrange=True, zeroline=False),
+        height=rows * row + _TOP + _BOTTOM,
+        margin=dict(l=8, r=8, t=_TOP, b=_BOTTOM),
         showlegend=False,
         clickmode="event+select", dragmode="pan", hovermode="closest",
-        font=dict(size=14),
+        font=dict(size=style.font),
+        annotations=[dict(x=0, xref="paper", xanchor="left", y=y, yref="y", yanchor="middle",
+                          text=f"<b>{label}</b>", showarrow=False,
+                          font=dict(size=style.font, color=style.ink),
+                          name="lane")
+                     for label, y in zip(escape_text(lanes["label"]), lanes["y"], strict=True)],
+        shapes=[dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=top, y1=top,
+                     line=dict(color="rgba(128,128,128,0.45)", width=1))
+                for top in lanes["top"].iloc[1:]],
     )
 
 
@@ -265,8 +333,8 @@ def density_figure(events: pd.DataFrame, *, lane: str = "episode",
     Parameters are those of :func:`timeline_figure`. Each bubble's ``customdata[0]`` is
     ``"month:YYYY-MM"`` (see :func:`density_month`), so a click can zoom to that month's year.
     """
-    column = {"episode": schema.EPISODE_NAME, "place": schema.PLACE_NAME,
-              "faction": schema.FACTION_NAME}[lane]
+    # Versions by source or authority are too many to draw one by one: episodes stand in.
+    column = LANE_COLUMNS.get(lane, schema.EPISODE_NAME)
     names = events[column].replace("", "(no place)" if lane == "place" else "(none)")
     month = events[schema.BEST_ISO].str[:7]
     counts = (pd.DataFrame({"lane": names.to_numpy(), "month": month.to_numpy()})
@@ -281,7 +349,7 @@ def density_figure(events: pd.DataFrame, *, lane: str = "episode",
         DENSITY_PREFIX + counts["month"].str.lstrip("0"), escape_text(counts["lane"]),
         counts["count"].to_numpy(dtype=object), months])
     fig = go.Figure(go.Scattergl(
-        x=counts["month"] + "-15", y=lane_index, mode="markers", xcalendar="julian",
+        x=counts["month"] + "-15", y=2 * lane_index + 1.5, mode="markers", xcalendar="julian",
         name="Events per month",
         marker=dict(size=6 + 26 * np.sqrt(counts["count"].to_numpy() / biggest),
                     color=counts["count"], colorscale="Cividis", showscale=True,
@@ -293,7 +361,10 @@ def density_figure(events: pd.DataFrame, *, lane: str = "episode",
                       "<extra></extra>",
         **_NO_DIMMING,
     ))
-    _timeline_layout(fig, labels, axis, window)
+    lanes = pd.DataFrame({"label": labels, "top": [2 * i for i in range(len(labels))]})
+    lanes["y"] = lanes["top"] + 0.5
+    days = (month_bounds(window[0])[0], month_bounds(window[1])[1]) if window else None
+    _timeline_layout(fig, lanes, 2 * len(labels), axis, days, NORMAL, row=30)
     return fig
 
 
@@ -314,37 +385,32 @@ def _hover_data(rows: pd.DataFrame) -> np.ndarray:
                            + [escape_text(rows[column]) for column in _HOVER_COLUMNS[1:]])
 
 
-def _wrap(label: str, width: int = 18) -> str:
-    """Break a long lane label over two lines at the space nearest its middle."""
-    if len(label) <= width or " " not in label:
-        return label
-    spaces = [i for i, ch in enumerate(label) if ch == " "]
-    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
-    return f"{label[:cut]}<br>{label[cut + 1:]}"
-
-
 def _ah_iso(jdn: int) -> str:
     """An ISO-like string of the tabular Islamic date of ``jdn``, as Plotly's islamic axis reads."""
     year, month, day = jdn_to_ah(jdn)
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def _add_source_dates(fig, events, source_dates, positions, scatter) -> None:
-    by_id = pd.Series(positions.to_numpy(), index=events["id"].to_numpy())
+def _add_source_dates(fig, items, source_dates, scatter, style: TimelineStyle) -> None:
+    """A small diamond, on the event's row, at each date a source gives (hover says which).
+
+    The diamonds sit on the line of the spans, under the titles' text, so as not to hide it.
+    """
+    by_id = items.drop_duplicates("id").set_index("id")
     dates = source_dates[source_dates["event_id"].isin(by_id.index)]
     if dates.empty:
         return
-    titles = events.set_index("id")["title"]
     custom = np.column_stack([
-        dates["event_id"].to_numpy(dtype=object), escape_text(dates["event_id"].map(titles)),
+        dates["event_id"].to_numpy(dtype=object),
+        escape_text(dates["event_id"].map(by_id["title"])),
         escape_text(dates["source_label"]), escape_text(dates[schema.DATE_WORDS]),
         escape_text(dates["authority"]),
     ])
     fig.add_trace(scatter(
-        x=dates[schema.BEST_ISO], y=dates["event_id"].map(by_id) - 0.3, mode="markers+text",
+        x=dates[schema.BEST_ISO], y=dates["event_id"].map(by_id["y"]) + 0.32, mode="markers",
         xcalendar="julian", name="A source's own date",
-        text=escape_text(dates["source_id"]), textposition="top center", textfont=dict(size=10),
-        marker=dict(symbol="diamond-open", size=11, color=SOURCE_DATE, line=dict(width=2)),
+        marker=dict(symbol="diamond-open", size=style.marker - 3, color=SOURCE_DATE,
+                    line=dict(width=2)),
         customdata=custom,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} gives %{customdata[3]}"
                       "<extra>%{customdata[4]}</extra>",
@@ -381,6 +447,7 @@ def map_figure(
     focus_place: str = "",
     selected_route_event: str = "",
     extent: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    style: MapStyle = NORMAL_MAP,
 ) -> go.Figure:
     """Build the map: regions, routes by faction, and places sized by their number of events.
 
@@ -403,7 +470,10 @@ def map_figure(
     extent : tuple, optional
         ((lon min, lon max), (lat min, lat max)) to show; :func:`map_extent` of ``places``
         when not given. Pass the extent of all the package's places to keep the frame steady
-        while filters change.
+        while filters change. It is widened to the frame's shape.
+    style : MapStyle
+        The frame's size and the label font; labels that would overlap another label or a
+        place are left to hover (see :func:`atlas.maplabels.choose_labels`).
 
     Returns
     -------
@@ -418,12 +488,25 @@ def map_figure(
             line=dict(color="rgba(90,80,60,0.55)", width=1, dash="dot"),
             name=f"{escape_text([region.name])[0]} (approximate)", hoverinfo="skip",
             showlegend=False))
-    if len(regions):
-        centres = regions.geometry.representative_point()
+    lon_range, lat_range = fit_extent(extent or map_extent(places), style)
+    rows = places.sort_values("count", ascending=False, kind="stable")
+    uncertain = rows["location_certainty"].isin(UNCERTAIN_CERTAINTIES).to_numpy()
+    place_names = rows["name"].astype(str) + np.where(uncertain, " (?)", "")
+    centres = regions.geometry.representative_point() if len(regions) else None
+    region_names = regions["name"].astype(str).str.upper() if len(regions) else []
+    place_at, region_at = choose_labels(
+        rows.assign(landmark=rows["landmark"].astype(bool)), place_names, (lon_range, lat_range),
+        style, selected=selected_place,
+        regions=pd.DataFrame({"name": region_names, "lon": centres.x, "lat": centres.y})
+        if centres is not None else None)
+    if centres is not None:
+        shown = np.array([p is not None for p in region_at], dtype=bool)
         fig.add_trace(go.Scattergeo(
-            lon=centres.x, lat=centres.y, mode="text", text=escape_text(regions["name"].str.upper()),
-            textfont=dict(color="rgba(80,70,50,0.65)", size=12), hoverinfo="skip",
-            showlegend=False, name="Regions"))
+            lon=centres.x[shown], lat=centres.y[shown], mode="text",
+            text=escape_text(region_names[shown]),
+            textposition=[p for p in region_at if p is not None],
+            textfont=dict(color="rgba(80,70,50,0.75)", size=style.region_font),
+            hoverinfo="skip", showlegend=False, name="Regions"))
 
     colours = factions.set_index("id")["colour"]
     names = factions.set_index("id")["name"]
@@ -443,8 +526,6 @@ def map_figure(
                 line=dict(color=colours.get(chosen["faction_id"].iloc[0], NEUTRAL), width=7)))
 
     # One trace, largest first, so that a small place beside a big one stays on top and clickable.
-    rows = places.sort_values("count", ascending=False, kind="stable")
-    uncertain = rows["location_certainty"].isin(UNCERTAIN_CERTAINTIES).to_numpy()
     for symbol, label in (("circle", "Place"), ("circle-open", "Place, location uncertain")):
         fig.add_trace(go.Scattergeo(lon=[None], lat=[None], mode="markers", name=label,
                                     hoverinfo="skip", marker=dict(size=12, symbol=symbol,
@@ -456,10 +537,11 @@ def map_figure(
                                   escape_text(rows["certainty_note"])])
         fig.add_trace(go.Scattergeo(
             lon=rows["lon"], lat=rows["lat"], mode="markers+text", name="Places",
-            text=escape_text(rows["name"] + np.where(uncertain, " (?)", "")),
-            textposition="top center",
-            textfont=dict(size=13, color="#1a1a1a"), customdata=custom, showlegend=False,
-            marker=dict(size=9 + 7 * np.sqrt(rows["count"].to_numpy()),
+            text=np.where([p is not None for p in place_at], escape_text(place_names), ""),
+            textposition=[p or "top center" for p in place_at],
+            textfont=dict(size=style.font, color="#1a1a1a"), customdata=custom,
+            showlegend=False,
+            marker=dict(size=marker_sizes(rows["count"]),
                         symbol=np.where(uncertain, "circle-open", "circle"), color=PLACE_COLOUR,
                         opacity=np.where(rows["count"] > 0, 0.9, 0.45),
                         line=dict(color="#3b1a08", width=np.where(uncertain, 2.5, 1.5))),
@@ -474,7 +556,6 @@ def map_figure(
                 showlegend=False, name="Highlighted place",
                 marker=dict(size=size, symbol="circle-open", color=colour, line=dict(width=3))))
 
-    lon_range, lat_range = extent or map_extent(places)
     fig.update_geos(
         projection_type="mercator", resolution=50,
         lonaxis_range=list(lon_range), lataxis_range=list(lat_range),
@@ -484,7 +565,8 @@ def map_figure(
         showcountries=False, showsubunits=False, showframe=False, bgcolor="rgba(0,0,0,0)",
     )
     fig.update_layout(
-        height=560, margin=dict(l=0, r=0, t=10, b=10), clickmode="event+select",
+        height=style.height + _LEGEND, margin=dict(l=0, r=0, t=0, b=_LEGEND),
+        clickmode="event+select",
         dragmode="pan", legend=dict(orientation="h", yanchor="top", y=-0.01, x=0,
                                     font=dict(size=12)),
         font=dict(size=14),

@@ -136,6 +136,7 @@ class FilterState:
     event: str = ""
     lane: str = "episode"
     axis: str = "ce"
+    projector: bool = False
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -206,6 +207,12 @@ class FilterState:
                            "is shown.")
             values["start"], values["end"] = v.default_start, v.default_end
 
+        projector = one("projector")
+        if projector and projector not in ("1", "0"):
+            notices.append(f"Ignored projector='{_clip(projector)}' in the link: it must be 1 "
+                           "(on) or 0 (off).")
+        values["projector"] = projector == "1"
+
         text = one("q")
         if len(text) > _TEXT_LIMIT:
             notices.append(f"The search text in the link was cut to {_TEXT_LIMIT} characters.")
@@ -230,7 +237,8 @@ class FilterState:
     @staticmethod
     def query_params() -> tuple[str, ...]:
         """Every parameter name the URL may hold."""
-        return (*LIST_PARAMS, "smode", "from", "to", "q", "at", "event", "lane", "axis")
+        return (*LIST_PARAMS, "smode", "from", "to", "q", "at", "event", "lane", "axis",
+                "projector")
 
     def to_query(self, default: FilterState | None = None) -> dict[str, str]:
         """Write the state as URL query parameters, leaving out defaults.
@@ -264,6 +272,8 @@ class FilterState:
             query["lane"] = self.lane
         if self.axis != default.axis:
             query["axis"] = self.axis
+        if self.projector:
+            query["projector"] = "1"
         return query
 
     def with_(self, **changes) -> FilterState:

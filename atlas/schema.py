@@ -52,5 +52,5 @@ COLOUR = "colour"
 DATE_FIELD = "date"
 
 SOURCE_MODES = ("any", "all", "only")
-LANES = ("episode", "place", "faction")
+LANES = ("episode", "place", "faction", "source", "authority")
 AXES = ("ce", "ah")

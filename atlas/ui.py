@@ -25,6 +25,7 @@ from atlas.figures import density_month
 from atlas.filters import FilterState, Vocabulary, repeated_notice
 from atlas.load import Package, load_package
 from atlas.paths import data_dir, geo_dir, geo_for
+from atlas.presets import Preset, window_title
 from atlas.story import Story, read_stories
 from atlas.upload import unpack_upload
 
@@ -36,7 +37,8 @@ _URL_LOADED = "_url_loaded"
 _NOTICES = "_url_notices"
 _LIST_FILTERS = ("factions", "sources", "authorities", "kinds", "episodes", "people", "places")
 KEY = {name: f"view_{name}" for name in (
-    *_LIST_FILTERS, "source_mode", "window", "text", "focus_place", "event", "lane", "axis")}
+    *_LIST_FILTERS, "source_mode", "window", "text", "focus_place", "event", "lane", "axis",
+    "projector")}
 # Page-specific selections (the person on the People page, ...) kept in the URL beside the view.
 _PAGE_KEY = "page_{}"
 TIMELINE_KEY = "timeline_chart"
@@ -163,6 +165,8 @@ def init_state_from_url(vocabulary: Vocabulary, page_params: tuple[str, ...] = (
     _store(state)
     st.session_state[_NOTICES] = list(state.notices)
     st.session_state[_URL_LOADED] = True
+    if state.event:
+        st.session_state[_OPEN_CARD] = True
 
 
 def current_state(vocabulary: Vocabulary) -> FilterState:
@@ -178,7 +182,7 @@ def current_state(vocabulary: Vocabulary) -> FilterState:
         places=tuple(get(KEY["places"], ())), start=label_month(first), end=label_month(last),
         text=get(KEY["text"], ""), focus_place=get(KEY["focus_place"], ""),
         event=get(KEY["event"], "") or "", lane=get(KEY["lane"], "episode"),
-        axis=get(KEY["axis"], "ce"),
+        axis=get(KEY["axis"], "ce"), projector=bool(get(KEY["projector"], False)),
     )
 
 
@@ -251,6 +255,7 @@ def on_timeline_select() -> None:
     month = density_month(ids[0]) if ids else None
     if month is None:
         st.session_state[KEY["event"]] = ids[0] if ids else ""
+        st.session_state[_OPEN_CARD] = bool(ids)
         return
     vocabulary = cached_vocabulary()
     year = min(max(month // 12, vocabulary.window_min // 12), vocabulary.window_max // 12)
@@ -282,8 +287,11 @@ def sidebar_filters(package: Package, vocabulary: Vocabulary) -> None:
     kinds = sorted(package.events["kind"].unique())
     with st.sidebar:
         st.header("View")
-        st.radio("Timeline lanes", ["episode", "place", "faction"], key=KEY["lane"],
-                 horizontal=True, format_func=str.capitalize)
+        st.radio("Timeline lanes", list(schema.LANES), key=KEY["lane"],
+                 horizontal=True, format_func=LANE_NAMES.get,
+                 help="By source: each source's version of the events at the date it gives, "
+                      "joined by a line across lanes; by authority: the same for each "
+                      "authority a source cites.")
         st.radio("Calendar", ["ce", "ah"], key=KEY["axis"], horizontal=True,
                  format_func={"ce": "CE (Julian)", "ah": "AH (Hijri)"}.get)
         st.header("Filters")
@@ -364,20 +372,22 @@ def event_picker(events, package: Package, selected: str) -> None:
         options.append(selected)
     titles = package.events[package.events["id"].isin(options)].set_index("id")
     st.selectbox(
-        "Event to read", options, key=KEY["event"],
+        "Event to read", options, key=KEY["event"], on_change=open_card,
         format_func=lambda i: "(click an event on the timeline, or choose one here)" if not i
         else f"{titles.at[i, 'title']} ({titles.at[i, schema.DATE_WORDS]})",
     )
 
 
-def event_card(detail: EventDetail) -> None:
+def event_card(detail: EventDetail, heading: bool = True) -> None:
     """The detail card: our summary, the date and how we know it, people, each source's words.
 
-    Every text from the data goes through :func:`plain`, so it shows as typed.
+    Every text from the data goes through :func:`plain`, so it shows as typed. ``heading=False``
+    leaves out the title (a dialog shows it already).
     """
     event = detail.event
     with st.container(border=True):
-        st.subheader(plain(event["title"]))
+        if heading:
+            st.subheader(plain(event["title"]))
         st.markdown(plain(event["summary"]))
         facts = [f"**Date:** {plain(card_date(event))} — {plain(detail.date_basis)}"]
         if event[schema.PLACE_NAME]:
@@ -426,14 +436,10 @@ def source_account(account, marked: bool = False) -> None:
         st.caption(f"Note: {plain(account.note)}")
 
 
-def atlas_title(package: Package) -> str:
-    """The Atlas page's title: the data package's title, else 'Atlas' and the window's years."""
+def atlas_title(package: Package, state: FilterState) -> str:
+    """The Atlas page's title: the data package's title (else 'Atlas') and the window in view."""
     title = str(cached_descriptor().get("title", "")).strip()
-    if title:
-        return plain(title)
-    vocabulary = cached_vocabulary()
-    first, last = vocabulary.default_start // 12, vocabulary.default_end // 12
-    return f"Atlas, {first}–{last}" if first != last else f"Atlas, {first}"
+    return plain(window_title(title or "Atlas", state.start, state.end))
 
 
 def counts_line(package: Package) -> str:
@@ -458,8 +464,9 @@ def timeline_key(axis: str) -> None:
     calendar = ("Ticks: AH years and months, tabular Islamic calendar" if axis == "ah"
                 else "Ticks: CE years, Julian calendar")
     st.caption(f"{calendar}. Filled circle: a date given to the day; hollow circle: approximate "
-               "or uncertain, with its possible span as a faint bar; ◇ with a number: the date "
-               "that source (its id) gives. Click an event to read what each source says.")
+               "or uncertain, with its possible span as a faint bar; ◇: a date one source gives "
+               "(hover to see which); +N: events not titled at this zoom (narrow the window or "
+               "pick an episode). Click an event to read what each source says.")
 
 
 def faction_key(factions, faction_ids) -> None:
@@ -737,3 +744,78 @@ def entry_picker(label: str, entries, name: str, placeholder: str) -> None:
     st.selectbox(label, ["", *sorted(entries.index, key=lambda i: entries.at[i, "name"])],
                  key=page_key(name),
                  format_func=lambda i: entries.at[i, "name"] if i else placeholder)
+
+
+LANE_NAMES = {"episode": "Episode", "place": "Place", "faction": "Faction", "source": "Source",
+              "authority": "Authority cited"}
+_OPEN_CARD = "_open_card"
+
+
+def open_card() -> None:
+    """Callback of choosing an event (click, picker): show its card in a dialog on this run."""
+    st.session_state[_OPEN_CARD] = bool(st.session_state.get(KEY["event"]))
+
+
+def card_to_open() -> bool:
+    """Whether this run should open the selected event's card (a new selection), once."""
+    return bool(st.session_state.pop(_OPEN_CARD, False))
+
+
+def card_dialog(detail: EventDetail) -> None:
+    """The selected event's card in a dialog over the charts: in view at once, at 1280x720."""
+    st.dialog(plain(detail.event["title"]), width="large")(
+        lambda: event_card(detail, heading=False))()
+
+
+def _set_window(start: int, end: int) -> None:
+    st.session_state[KEY["window"]] = (month_label(start), month_label(end))
+
+
+def view_bar(presets: list[Preset], state: FilterState) -> None:
+    """One row above the charts: the projector switch and a button per episode's window.
+
+    A button sets the date window (and so the URL) to its episode's span; the window in view is
+    marked as the primary button.
+    """
+    with st.container(horizontal=True, gap="small", vertical_alignment="center",
+                      key="view_bar"):
+        st.toggle("Projector", key=KEY["projector"],
+                  help="Hide the sidebar, enlarge text and marks, keep the charts and the card "
+                       "on one screen (link parameter projector=1)")
+        for preset in presets:
+            st.button(preset.name, key=f"preset_{preset.episode_id}", on_click=_set_window,
+                      args=(preset.start, preset.end),
+                      type="primary" if (preset.start, preset.end) == (state.start, state.end)
+                      else "secondary",
+                      help="Show this episode's months on the timeline")
+        default = cached_vocabulary().default_state()
+        if (state.start, state.end) != (default.start, default.end):
+            st.button("Whole period", key="preset_all", on_click=_set_window,
+                      args=(default.start, default.end), icon=":material/zoom_out_map:")
+
+
+# Projector mode: no sidebar, larger type, less padding, so that charts and card share 720 px.
+_PROJECTOR_CSS = """<style>
+[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],
+[data-testid='stExpandSidebarButton']{display:none}
+[data-testid='stMainBlockContainer']{padding:2.8rem 1.2rem 1rem 1.2rem;max-width:none}
+[data-testid='stMainBlockContainer'] p,[data-testid='stMainBlockContainer'] li{font-size:1.15rem}
+h1{font-size:1.9rem !important;padding:0 0 .2rem 0 !important}
+.st-key-view_bar button{min-height:2rem;padding:.1rem .7rem}
+.st-key-view_bar{row-gap:.4rem}
+</style>"""
+# The page's heading at a size that leaves the charts room at 1280x720.
+_TITLE_CSS = """<style>h1{font-size:2.1rem !important;padding:0 0 .25rem 0 !important}
+.st-key-view_bar button{min-height:2rem;padding:.1rem .7rem}
+.st-key-view_bar{row-gap:.4rem}</style>"""
+
+
+def ink() -> str:
+    """A text colour with full contrast on the page's theme (charts' own grey is faint)."""
+    theme = getattr(getattr(st.context, "theme", None), "type", None)
+    return "#f2f2f2" if theme == "dark" else "#1b1b1b"
+
+
+def page_style(projector: bool) -> None:
+    """The Atlas page's own styling; in projector mode, hide the sidebar and enlarge the text."""
+    st.markdown(_PROJECTOR_CSS if projector else _TITLE_CSS, unsafe_allow_html=True)

@@ -1,12 +1,17 @@
 """The Atlas page: a timeline beside a map, linked both ways, filtered, held in the URL."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from atlas import ui
 from atlas.detail import event_detail, event_place, place_name
-from atlas.figures import map_extent, map_figure, place_counts, timeline_figure
+from atlas.figures import event_extent, map_extent, map_figure, place_counts, timeline_figure
 from atlas.filters import apply_filters, visible_routes
+from atlas.maplabels import NORMAL_MAP, PROJECTOR_MAP
+from atlas.presets import episode_presets
 from atlas.story import story_link
+from atlas.timeline import NORMAL, PROJECTOR
 
 ui.run_through_app()
 
@@ -19,10 +24,14 @@ if not ui.package_usable(package):
 state = ui.page_view(package)
 ui.write_url(state, ui.cached_vocabulary())
 
-st.title(ui.atlas_title(package))
+ui.page_style(state.projector)
+st.title(ui.atlas_title(package, state))
 ui.show_url_notices()
 ui.show_data_problems(package)
 selection = apply_filters(package, state)
+vocabulary = ui.cached_vocabulary()
+ui.view_bar(episode_presets(package.events, package.episodes,
+                            (vocabulary.window_min, vocabulary.window_max)), state)
 
 st.markdown(f"**{selection.summary}**")
 if state.focus_place:
@@ -30,26 +39,31 @@ if state.focus_place:
               "show every place",
               on_click=ui.clear_focus_place)
 
-timeline, geography = st.columns([5, 3], gap="small")
+selected_place = event_place(package, state.event)
+timeline, geography = st.columns(2, gap="small")
 with timeline:
-    ui.faction_key(package.factions, selection.events["faction_id"])
     st.plotly_chart(
         timeline_figure(selection.events, package.factions, lane=state.lane,
                         lane_order=list(package.episodes["name"]), axis=state.axis,
                         window=(state.start, state.end), source_dates=package.source_dates,
-                        selected=state.event),
+                        selected=state.event, attestations=package.attestations,
+                        sources=package.sources,
+                        style=replace(PROJECTOR if state.projector else NORMAL, ink=ui.ink())),
         key=ui.TIMELINE_KEY, on_select=ui.on_timeline_select, selection_mode="points",
         config=ui.PLOTLY_CONFIG, width="stretch",
     )
+    ui.faction_key(package.factions, selection.events["faction_id"])
     ui.timeline_key(state.axis)
 with geography:
     st.plotly_chart(
         map_figure(place_counts(selection.events, package.places),
                    visible_routes(package.routes, selection.events), package.regions,
                    package.factions,
-                   selected_place=event_place(package, state.event),
+                   selected_place=selected_place,
                    focus_place=state.focus_place, selected_route_event=state.event,
-                   extent=map_extent(package.places)),
+                   extent=event_extent(package.places, package.routes, selected_place,
+                                       state.event) or map_extent(package.places),
+                   style=PROJECTOR_MAP if state.projector else NORMAL_MAP),
         key=ui.MAP_KEY, on_select=ui.on_map_select, selection_mode="points",
         config=ui.PLOTLY_CONFIG, width="stretch",
     )
@@ -59,6 +73,8 @@ st.markdown(f"[:material/slideshow: Tell this episode as a story]"
             f"({story_link(package, state, ui.cached_vocabulary().default_state())})")
 detail = event_detail(package, state.event) if state.event else None
 if detail is not None:
+    if ui.card_to_open():
+        ui.card_dialog(detail)
     ui.event_card(detail)
 
 with st.expander(f"Table of the {len(selection.events)} events shown (for screen readers)"):

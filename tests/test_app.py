@@ -133,7 +133,7 @@ def test_a_linked_selection_opens_the_card(tiny_app):
 def test_reset_restores_the_default_view(tiny_app):
     """Test that Reset clears the filters and the URL."""
     at = run_app({"faction": "rebels", "q": "siege"})
-    at.button[0].click().run()
+    next(button for button in at.button if button.label == "Reset").click().run()
     assert at.multiselect(key=ui.KEY["factions"]).value == []
     assert at.text_input(key=ui.KEY["text"]).value == ""
     assert "Showing 5 of 5 events" in markdown_text(at)
@@ -292,6 +292,27 @@ def test_hostile_text_is_shown_as_text_on_every_page(tmp_path, monkeypatch):
                      if "source-text" in m.value)
     assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html_text
     assert XSS_IMG not in html_text
+
+
+def test_an_episode_button_sets_the_window_the_url_and_the_title(tiny_app):
+    """Test that one click on an episode's button shows its months, in the URL and the title."""
+    at = run_app()
+    next(button for button in at.button if button.label == "Revolt").click().run()
+    assert not at.exception
+    assert at.query_params["from"] in ("656-05", ["656-05"])
+    assert at.title[0].value.endswith("May–Jun 656")
+    assert "Showing 2 of 5 events" in markdown_text(at)
+
+
+@pytest.mark.parametrize("query", [{"projector": "1"}, {"lane": "source"},
+                                   {"lane": "authority", "event": "invasion"}])
+def test_projector_mode_and_lanes_by_source_or_authority_render(tiny_app, query):
+    """Test that projector mode and the lanes by source or authority draw without exception."""
+    at = run_app(query)
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 2
+    if "projector" in query:
+        assert at.toggle(key=ui.KEY["projector"]).value is True
 
 
 def test_empty_lists_and_repeated_keys_in_a_link_get_the_polite_notice(tiny_app):

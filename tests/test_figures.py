@@ -12,7 +12,6 @@ from atlas.figures import (
     MAP_MIN_SPAN,
     density_month,
     escape_text,
-    lane_positions,
     map_extent,
     map_figure,
     place_counts,
@@ -30,8 +29,7 @@ def package(tiny_package_dir):
 
 def marker_traces(fig):
     """The event marker traces (one per faction)."""
-    return [t for t in fig.data if t.mode == "markers" and t.customdata is not None
-            and t.name not in ("Selected",)]
+    return [t for t in fig.data if t.mode == "markers+text" and t.customdata is not None]
 
 
 def timeline(package, **kwargs):
@@ -89,13 +87,16 @@ def test_hover_gives_title_date_words_ah_place_and_sources(package):
     assert "%{customdata[1]}" in rebels.hovertemplate
 
 
-def test_each_sources_own_date_is_a_labelled_diamond(package):
-    """Test that an attestation's differing date is drawn and labelled with its source."""
+def test_each_sources_own_date_is_a_diamond_on_its_events_row(package):
+    """Test that an attestation's differing date is a diamond on its event's row, named on hover."""
     fig = timeline(package, source_dates=package.source_dates)
     own = next(t for t in fig.data if t.name == "A source's own date")
-    assert list(own.text) == ["t1"]
+    assert own.text is None
     assert list(own.x) == ["0658-07-02"]
-    assert own.customdata[0][0] == "invasion"
+    assert own.customdata[0][0] == "invasion" and own.customdata[0][2] == "Tiny"
+    ali = next(t for t in marker_traces(fig) if t.name == "Ali's party")
+    rows = dict(zip((row[0] for row in ali.customdata), ali.y, strict=True))
+    assert list(own.y) == [pytest.approx(rows["invasion"] + 0.32)]
 
 
 @pytest.mark.parametrize(
@@ -106,16 +107,29 @@ def test_each_sources_own_date_is_a_labelled_diamond(package):
 def test_lanes_follow_the_switch(package, lane, labels):
     """Test that events sit on episode, faction or place lanes as asked."""
     fig = timeline(package, lane=lane, lane_order=["Revolt", "Egypt"])
-    assert [t.replace("<br>", " ") for t in fig.layout.yaxis.ticktext] == labels
+    assert [a.text for a in fig.layout.annotations] == [f"<b>{label}</b>" for label in labels]
 
 
-def test_lane_positions_spread_neighbours_within_their_lane(package):
-    """Test that events on one lane get distinct offsets within half a lane."""
-    y, labels = lane_positions(package.events, "episode", ["Revolt", "Egypt"])
-    by_id = dict(zip(package.events["id"], y, strict=True))
-    assert labels == ["Revolt", "Egypt"]
-    assert by_id["camp"] != by_id["siege"]
-    assert all(abs(by_id[i] - 1) < 0.5 for i in ("invasion", "defeat", "fall"))
+def test_every_event_is_titled_on_the_chart_at_12_px_or_more(package):
+    """Test that each of a few events carries its title beside its marker, at least 12 px."""
+    fig = timeline(package, window=(month_index(656, 1), month_index(658, 12)))
+    traces = marker_traces(fig)
+    titles = {row[0]: text for t in traces for row, text in zip(t.customdata, t.text, strict=True)}
+    assert titles == {"camp": "Rebels camp", "siege": "Siege", "invasion": "Invasion",
+                      "defeat": "Defeat", "fall": "Fall of Fustat"}
+    assert all(t.textfont.size >= 12 for t in traces)
+    assert fig.layout.xaxis.tickfont.size >= 12
+
+
+def test_lanes_by_source_put_each_version_at_its_own_date_joined_by_a_line(package):
+    """Test that a source's own date places that source's version, and a line joins versions."""
+    fig = timeline(package, lane="source", source_dates=package.source_dates,
+                   attestations=package.attestations, sources=package.sources)
+    assert [a.text for a in fig.layout.annotations] == ["<b>Tiny (t1)</b>", "<b>Other (t2)</b>"]
+    dates = {row[0]: x for t in marker_traces(fig) for row, x in zip(t.customdata, t.x,
+                                                                      strict=True)}
+    assert dates["invasion"] == "0658-07-02"
+    assert not any(t.name == "Same event in another version" for t in fig.data)
 
 
 @pytest.mark.parametrize(
@@ -247,3 +261,19 @@ def test_many_events_are_drawn_as_monthly_density(package):
     assert len(fig.to_json()) < 20_000
     assert density_month("month:656-05") == 656 * 12 + 4
     assert density_month("camp") is None
+
+
+def test_untitled_events_are_counted_and_a_count_zooms_to_its_year(package):
+    """Test that with no room the less prominent event becomes a counted mark whose click
+    names its month (the page zooms to that year), and events outside the window are not
+    counted."""
+    from atlas.timeline import TimelineStyle
+
+    tight = TimelineStyle(title_all=0, max_rows=1)
+    fig = timeline(package, window=(month_index(656, 1), month_index(656, 12)), style=tight)
+    titles = {row[0]: text for t in marker_traces(fig)
+              for row, text in zip(t.customdata, t.text, strict=True)}
+    assert titles["siege"] == "Siege" and titles["camp"] == ""
+    counts = next(t for t in fig.data if t.name == "Untitled events")
+    assert list(counts.text) == ["+1"]
+    assert density_month(counts.customdata[0][0]) == month_index(656, 5)

@@ -161,6 +161,8 @@ def test_shifted_data_moves_the_window(tmp_path):
         FilterState(start=month_index(653, 1), end=month_index(660, 12), text="Othman b. ʿAffan"),
         FilterState(focus_place="fustat", event="fall", lane="faction", axis="ah"),
         FilterState(start=month_index(656, 5), end=month_index(656, 5), text="a,b & c=d"),
+        FilterState(lane="source", projector=True),
+        FilterState(lane="authority"),
     ],
 )
 def test_url_round_trip_restores_the_state(vocabulary, state):
@@ -185,6 +187,10 @@ def test_default_state_writes_an_empty_query():
         ({"smode": "most"}, {}, "smode='most'"),
         ({"lane": "river"}, {}, "lane='river'"),
         ({"axis": "mayan"}, {}, "axis='mayan'"),
+        ({"projector": "1"}, dict(projector=True), None),
+        ({"projector": "0"}, {}, None),
+        ({"projector": "yes"}, {}, "projector='yes'"),
+        ({"lane": "source"}, dict(lane="source"), None),
         ({"from": "656-05"}, dict(start=month_index(656, 5)), None),
         ({"from": "0656-05"}, dict(start=month_index(656, 5)), None),
         ({"from": "May 656"}, {}, "from='May 656'"),

@@ -1,0 +1,88 @@
+"""Tests for atlas/maplabels.py: the map's frame and labels that never overlap."""
+
+import numpy as np
+import pytest
+
+from atlas.figures import event_extent, map_extent, place_counts
+from atlas.labels import boxes_overlap, label_box, text_width
+from atlas.load import load_package
+from atlas.maplabels import (
+    NORMAL_MAP,
+    PROJECTOR_MAP,
+    choose_labels,
+    fit_extent,
+    marker_sizes,
+    place_order,
+    to_pixels,
+)
+
+
+@pytest.fixture(scope="module")
+def real():
+    """The real package, loaded once."""
+    return load_package()
+
+
+def test_fit_extent_gives_the_frames_shape():
+    """Test that the widened box fills the frame: same pixel width and height as the style."""
+    extent = fit_extent(((30.0, 40.0), (20.0, 40.0)), NORMAL_MAP)
+    x, y = to_pixels([extent[0][1]], [extent[1][0]], extent, NORMAL_MAP)
+    assert x[0] == pytest.approx(NORMAL_MAP.width, rel=1e-6)
+    assert y[0] == pytest.approx(NORMAL_MAP.height, rel=1e-6)
+
+
+def test_priority_puts_the_selected_place_then_landmarks_then_busy_places(real):
+    """Test the order labels are chosen in."""
+    places = place_counts(real.events, real.places)
+    order = place_order(places, selected="kufa")
+    names = list(places["id"].iloc[order])
+    assert names[0] == "kufa"
+    landmarks = set(places.loc[places["landmark"].astype(bool), "id"]) - {"kufa"}
+    assert set(names[1:1 + len(landmarks)]) == landmarks
+
+
+@pytest.mark.parametrize("style", [NORMAL_MAP, PROJECTOR_MAP])
+@pytest.mark.parametrize("selected", ["", "muhammad_killed", "battle_of_siffin"])
+def test_real_map_labels_overlap_neither_each_other_nor_places(real, style, selected):
+    """Test that on the real map no label box overlaps another label or another place's marker,
+    and that the five places the design names are labelled on the overview."""
+    places = place_counts(real.events, real.places)
+    place = real.events.loc[real.events["id"] == selected, "place_id"]
+    place = place.iloc[0] if len(place) else ""
+    extent = fit_extent(event_extent(real.places, real.routes, place, selected)
+                        or map_extent(real.places), style)
+    texts = list(places["name"])
+    regions = real.regions.geometry.representative_point()
+    frame = regions.to_frame("p").assign(name=real.regions["name"].str.upper(),
+                                         lon=regions.x, lat=regions.y)
+    at, region_at = choose_labels(places, texts, extent, style, selected=place, regions=frame)
+    x, y = to_pixels(places["lon"], places["lat"], extent, style)
+    radius = marker_sizes(places["count"]) / 2
+    boxes = [label_box(x[i], y[i], text_width(texts[i], style.font), style.font * 1.3, p,
+                       radius[i] + 2) for i, p in enumerate(at) if p]
+    rx, ry = to_pixels(frame["lon"], frame["lat"], extent, style)
+    boxes += [label_box(rx[i], ry[i], text_width(n, style.region_font), style.region_font * 1.3,
+                        p, 2.0) for i, (n, p) in enumerate(zip(frame["name"], region_at,
+                                                                strict=True)) if p]
+    assert all(not boxes_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    labelled = [i for i, p in enumerate(at) if p]
+    for box, i in zip(boxes, labelled, strict=False):
+        for j in np.flatnonzero(np.arange(len(places)) != i):
+            marker = (x[j] - radius[j], y[j] - radius[j], x[j] + radius[j], y[j] + radius[j])
+            assert not boxes_overlap(box, marker), (texts[i], texts[j])
+    if not selected:
+        shown = {places["id"].iloc[i] for i in labelled}
+        assert {"medina", "fustat", "kharbata", "siffin", "dumat_al_jandal"} <= shown
+    else:
+        assert at[list(places["id"]).index(place)] is not None
+
+
+def test_the_map_frames_the_selected_events_place_and_route(real):
+    """Test that framing on an event with a route takes in every point of the route."""
+    routes = real.routes
+    event_id = routes["event_id"].iloc[0]
+    place = real.events.loc[real.events["id"] == event_id, "place_id"].iloc[0]
+    (lon0, lon1), (lat0, lat1) = event_extent(real.places, routes, place, event_id)
+    bounds = routes[routes["event_id"] == event_id].total_bounds
+    assert lon0 <= bounds[0] and bounds[2] <= lon1 and lat0 <= bounds[1] and bounds[3] <= lat1
+    assert event_extent(real.places, routes, "", "") is None
