@@ -702,3 +702,22 @@ def entry_picker(label: str, entries, name: str, placeholder: str) -> None:
     st.selectbox(label, ["", *sorted(entries.index, key=lambda i: entries.at[i, "name"])],
                  key=page_key(name),
                  format_func=lambda i: entries.at[i, "name"] if i else placeholder)
+
+
+# Deployment: a visitor whose server went away (a copy behind the proxy crashed, a restart).
+# Streamlit's page, once reconnected, asks for a script run only if it was running one or the
+# page has fragments that rerun on a timer; otherwise a new server (with no session for it)
+# leaves the old page on screen, dead. This hourly no-op fragment makes every reconnect ask for
+# a run, and the new session rebuilds the view from the URL (init_state_from_url).
+RECONNECT_HEARTBEAT_S = 3600
+
+
+@st.fragment(run_every=RECONNECT_HEARTBEAT_S)
+def _reconnect_heartbeat() -> None:
+    pass
+
+
+def rerun_on_reconnect() -> None:
+    """Make the page rerun the app when its websocket reconnects, to a new server or the same one."""
+    with st.sidebar:
+        _reconnect_heartbeat()
