@@ -604,8 +604,11 @@ def upload_banner() -> None:
 def app_url() -> str:
     """The address this app is served at, as the visitor's browser sees it (for citations)."""
     parts = urlsplit(getattr(st.context, "url", "") or "")
-    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else \
-        "http://localhost:8501/"
+    # Behind a proxy at a sub-path (server.baseUrlPath), the app lives under it.
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    path = f"/{base}/" if base else "/"
+    return f"{parts.scheme}://{parts.netloc}{path}" if parts.scheme and parts.netloc else \
+        f"http://localhost:8501{path}"
 
 
 ABOUT_TEXT = """

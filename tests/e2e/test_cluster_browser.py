@@ -86,6 +86,8 @@ def test_a_first_visit_deep_link_and_every_page_work_under_the_sub_path(visitors
     expect(page.get_by_role("heading", name="About the atlas and its data")).to_be_visible(
         timeout=60_000)
     assert page.get_by_text("Page not found").count() == 0
+    # How to cite the app names its address under the sub-path.
+    expect(page.get_by_text(re.compile(r"http://127\.0\.0\.1:\d+/atlas/")).first).to_be_visible()
     for name, title in PAGES.items():
         link = nav_link(page, name)
         expect(link).to_have_attribute("href", re.compile(r"/atlas/"))
