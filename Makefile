@@ -74,8 +74,10 @@ serve-cluster: $(VENV)/.runtime nginx
 
 # The classroom benchmark (not a test): real websocket sessions against one process and the
 # cluster; writes its section of benchmarks/results.md. make load SESSIONS=30 BIG_SESSIONS=10
-load: $(VENV)/.dev chromium nginx
-	$(BIN)/python -m benchmarks.load
+SESSIONS ?= 30
+BIG_SESSIONS ?= 10
+load: $(VENV)/.dev nginx
+	$(BIN)/python -m benchmarks.load --sessions $(SESSIONS) --big-sessions $(BIG_SESSIONS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

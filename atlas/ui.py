@@ -19,13 +19,13 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from atlas import export, schema
+from atlas import budget, export, schema
 from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS
 from atlas.dates import jdn_to_julian
 from atlas.detail import EventDetail, card_date, events_table
 from atlas.figures import density_month
 from atlas.filters import FilterState, Vocabulary
-from atlas.load import Package, load_package
+from atlas.load import Package, Problem, load_package
 from atlas.paths import data_dir, geo_dir, geo_for
 from atlas.upload import unpack_upload
 
@@ -573,14 +573,32 @@ def load_upload(files) -> list:
         shutil.rmtree(folder, ignore_errors=True)
     name = ", ".join(f.name for f in files)
     vocabulary = Vocabulary.from_package(package)
-    st.session_state[_UPLOAD] = Upload(name[:120], package, vocabulary, descriptor)
+    upload = Upload(name[:120], package, vocabulary, descriptor)
+    # The server's budget for uploads (atlas/budget.py); this session's previous upload goes.
+    limits = _upload_budget()
+    previous = st.session_state.pop(_UPLOAD, None)
+    if previous is not None:
+        limits.release(previous)
+    size = budget.package_bytes(package, sum(f.size for f in files))
+    if not limits.admit(upload, size):
+        _reset_for(_vocabulary_once(str(data_dir()), str(geo_dir())))
+        return [*problems, Problem(name[:120], None, None, None, limits.refusal(size))]
+    st.session_state[_UPLOAD] = upload
     _reset_for(vocabulary)
     return problems
 
 
+@st.cache_resource
+def _upload_budget() -> budget.UploadBudget:
+    """The process's one budget for uploaded packages (ATLAS_UPLOAD_BUDGET_MB)."""
+    return budget.UploadBudget(budget.budget_from_env())
+
+
 def forget_upload() -> None:
     """Callback of 'back to the atlas's own data': drop the upload and reset the view."""
-    st.session_state.pop(_UPLOAD, None)
+    upload = st.session_state.pop(_UPLOAD, None)
+    if upload is not None:
+        _upload_budget().release(upload)
     _reset_for(_vocabulary_once(str(data_dir()), str(geo_dir())))
 
 
