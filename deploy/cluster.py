@@ -138,12 +138,16 @@ class Cluster:
 
 
 def start_copy(port: int, base: str = BASE_PATH, env: dict[str, str] | None = None,
-               log: Path | None = None) -> subprocess.Popen:
-    """Start one ``streamlit run app.py`` on loopback ``port`` at the sub-path ``base``."""
+               log: Path | None = None, options: tuple[str, ...] = ()) -> subprocess.Popen:
+    """Start one ``streamlit run app.py`` on loopback ``port`` at the sub-path ``base``.
+
+    ``options`` are more of Streamlit's command-line options (``--server.X``, value).
+    """
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                "--server.port", str(port), "--server.address", "127.0.0.1",
                "--server.baseUrlPath", base, "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+               *options]
     output = open(log, "w") if log else subprocess.DEVNULL  # closed when the process ends
     return subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1",
                                                     **(env or {})},
@@ -179,7 +183,8 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def run_cluster(copies: int = 2, port: int = 0, base: str = BASE_PATH,
-                env: dict[str, str] | None = None) -> Iterator[Cluster]:
+                env: dict[str, str] | None = None,
+                options: tuple[str, ...] = ()) -> Iterator[Cluster]:
     """Start ``copies`` copies of the app and nginx in front of them; stop everything on exit.
 
     Parameters
@@ -192,6 +197,8 @@ def run_cluster(copies: int = 2, port: int = 0, base: str = BASE_PATH,
         The sub-path the app is served at.
     env : dict, optional
         Extra environment for the copies (``ATLAS_DATA`` to serve another package).
+    options : tuple of str
+        More ``streamlit run`` options for every copy.
 
     Yields
     ------
@@ -205,7 +212,7 @@ def run_cluster(copies: int = 2, port: int = 0, base: str = BASE_PATH,
     try:
         ports = [free_port() for _ in range(copies)]
         for number, copy_port in enumerate(ports):
-            started.append(start_copy(copy_port, base, env, work / f"copy-{number}.log"))
+            started.append(start_copy(copy_port, base, env, work / f"copy-{number}.log", options))
         listen = port or free_port()
         (work / "atlas.conf").write_text(site_config(ports, listen), encoding="utf-8")
         (work / "nginx.conf").write_text(_MAIN_CONF.format(work=work), encoding="utf-8")
@@ -214,7 +221,7 @@ def run_cluster(copies: int = 2, port: int = 0, base: str = BASE_PATH,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         started.append(nginx)
         cluster = Cluster(f"http://127.0.0.1:{listen}/{base}/",
-                          [Copy(p, process) for p, process in zip(ports, started, strict=False)],
+                          [Copy(p, process) for p, process in zip(ports, started[:copies], strict=True)],
                           nginx, work, base)
         for copy in cluster.copies:
             wait_healthy(f"http://127.0.0.1:{copy.port}/{base}/_stcore/health", copy.process)
