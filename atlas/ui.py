@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from atlas import budget, export, schema
-from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS
+from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS, disputed_points
 from atlas.dates import jdn_to_julian
 from atlas.detail import EventDetail, card_date, events_table
 from atlas.figures import density_month
@@ -494,9 +494,27 @@ def open_column(text: str = "open on the atlas"):
 
 
 def download_disputes(disputes) -> None:
-    """A button that downloads the disputed points shown, formula-safe CSV."""
-    st.download_button("Download these disputed points (CSV)", export.to_csv(disputes),
-                       file_name="fitna-atlas-disputed-points.csv", mime="text/csv")
+    """A button that downloads the disputed points shown, formula-safe CSV, built when pressed."""
+    st.download_button("Download these disputed points (CSV)", lambda: export.to_csv(disputes),
+                       file_name="fitna-atlas-disputed-points.csv", mime="text/csv",
+                       on_click="ignore")
+
+
+@st.cache_resource
+def _disputes_once(data: str, geo: str) -> pd.DataFrame:
+    package = _load_once(data, geo)
+    return disputed_points(package, package.events)
+
+
+def all_disputes(package: Package) -> pd.DataFrame:
+    """Every disputed point of the package shown: built once per process and shared by sessions.
+
+    (Built on every run, at 100,000 events it took most of the Compare page's time and memory.)
+    An upload's table is built for its session on each run, as before.
+    """
+    if uploaded() is not None:
+        return disputed_points(package, package.events)
+    return _disputes_once(str(data_dir()), str(geo_dir()))
 
 
 def events_window(events) -> tuple[int, int]:
