@@ -39,7 +39,7 @@ from pathlib import Path
 
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
 from atlas.synth import write_package
-from deploy.cluster import free_port, run_cluster, start_copy, wait_healthy
+from deploy.cluster import free_port, run_cluster, start_copy, stop, wait_healthy
 
 from .classroom import Timing, attend, interactions
 
@@ -76,8 +76,7 @@ def one_process(env: dict[str, str] | None = None):
         url = f"http://127.0.0.1:{port}/atlas/"
         yield Served(url, [process.pid], [url])
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process)
 
 
 @contextmanager

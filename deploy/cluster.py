@@ -171,7 +171,8 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = STARTUP_T
         time.sleep(0.2)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen) -> None:
+    """Stop ``process`` (SIGTERM, then SIGKILL after 20 s) and wait for it."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -229,7 +230,7 @@ def run_cluster(copies: int = 2, port: int = 0, base: str = BASE_PATH,
         yield cluster
     finally:
         for process in reversed(started):
-            _stop(process)
+            stop(process)
         shutil.rmtree(work, ignore_errors=True)
 
 
