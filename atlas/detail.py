@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from atlas import schema
 from atlas.dates import DateError, describe_edtf
 from atlas.load import Package
+from atlas.order import order_lines
 
 _BASIS_WORDS = {
     "stated": "stated in a source",
@@ -27,6 +28,7 @@ class EventDetail:
     people: pd.DataFrame
     accounts: pd.DataFrame
     disagreements: pd.DataFrame
+    order: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def event_detail(package: Package, event_id: str) -> EventDetail | None:
@@ -44,7 +46,8 @@ def event_detail(package: Package, event_id: str) -> EventDetail | None:
     EventDetail or None
         ``accounts`` has one row per attestation (source title and label, quote, locator,
         authority, differing field and value); ``disagreements`` has one row per differing
-        field and one column per source, each cell that source's value.
+        field and one column per source, each cell that source's value; ``order`` has one row
+        per order claim about the event (see :func:`atlas.order.order_lines`).
     """
     rows = package.events[package.events["id"] == event_id]
     if rows.empty:
@@ -69,7 +72,13 @@ def event_detail(package: Package, event_id: str) -> EventDetail | None:
     is_date = accounts["differs_field"] == schema.DATE_FIELD
     accounts.loc[is_date, "differs_value"] = accounts.loc[is_date, "differs_value"].map(
         date_in_words)
-    return EventDetail(event, basis, people, accounts, disagreement_table(accounts))
+    order = order_lines(package.order, package.events, package.sources, event_id)
+    return EventDetail(event, basis, people, accounts, disagreement_table(accounts), order)
+
+
+def order_in_words(line) -> str:
+    """One order claim as the card says it: "001: after Battle of Nahrawan"."""
+    return f"{line.source_id}: {line.relation} {line.other_title}"
 
 
 def date_in_words(value: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
-from atlas import schema
+from atlas import geojson, schema
 from atlas.dates import jdns_to_iso
 from atlas.load import ROW, Package
 from atlas.paths import DATA_DIR
@@ -444,10 +444,36 @@ def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
         reports that problem; a citation then falls back to defaults).
     """
     try:
-        descriptor = json.loads((Path(data_dir) / schema.DESCRIPTOR).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        descriptor = geojson.read_json(Path(data_dir) / schema.DESCRIPTOR,
+                                       geojson.MAX_DESCRIPTOR_BYTES)
+    except geojson.Refused:
         return {}
-    return descriptor if isinstance(descriptor, dict) else {}
+    return _tidy_descriptor(descriptor) if isinstance(descriptor, dict) else {}
+
+
+# What the app reads of a descriptor: these as text, and lists of objects of text.
+_DESCRIPTOR_TEXT = ("name", "title", "description", "version", "created", "homepage")
+_DESCRIPTOR_LISTS = ("licenses", "contributors")
+
+
+def _tidy_descriptor(descriptor: dict) -> dict:
+    """The descriptor's fields the app reads, each of the type it expects (others dropped).
+
+    A package's descriptor may say anything: ``"licenses": 5`` or a title that is a list must
+    not reach code that expects text or a list of objects.
+    """
+    def text(value) -> str | None:
+        scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+        return str(value) if scalar else None
+
+    tidy = {key: text(descriptor.get(key)) for key in _DESCRIPTOR_TEXT}
+    tidy = {key: value for key, value in tidy.items() if value}
+    for key in _DESCRIPTOR_LISTS:
+        items = descriptor.get(key)
+        items = items if isinstance(items, list) else []
+        tidy[key] = [{name: text(value) for name, value in item.items() if text(value)}
+                     for item in items if isinstance(item, dict)]
+    return tidy
 
 
 def _day(accessed: date | str) -> str:

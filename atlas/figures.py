@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from atlas import schema
-from atlas.dates import jdn_to_ah, jdn_to_iso, month_bounds
+from atlas import escape, schema
+from atlas.dates import jdn_to_ah, jdn_to_iso, month_bounds, month_index
 
 DENSE_THRESHOLD = 3000
 # Above this many events in view the timeline shows how many events fall in each month of each
@@ -65,19 +65,11 @@ _AH_TICKS = [
 ]
 
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# The last day an axis can name: 31 December 9999 (EDTF's years have four digits).
+_LAST_DAY = month_bounds(month_index(9999, 12))[1]
 
-
-def escape_text(values) -> np.ndarray:
-    """Data text made safe for Plotly's labels: its tags (<b>, <a href>) shown, never obeyed.
-
-    Plotly reads a small HTML subset in hover labels, tick labels, legends and text; escaping
-    ``&``, ``<`` and ``>`` makes a title such as ``<a href=...>`` appear as typed.
-    """
-    items = values.tolist() if hasattr(values, "tolist") else list(values)
-    return np.array(["" if v is None or v is pd.NA or (isinstance(v, float) and v != v)
-                     else str(v).translate(_ESCAPES) for v in items],
-                    dtype=object)
+# Data text for Plotly's labels goes through the one escaping module.
+escape_text = escape.plotly
 
 
 def map_extent(places: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -250,7 +242,7 @@ def _timeline_layout(fig: go.Figure, labels: list[str], axis: str, window) -> No
         _, last = month_bounds(window[1])
         # The range is read in the axis's calendar, so an AH axis needs AH dates.
         to_text = _ah_iso if axis == "ah" else jdn_to_iso
-        xaxis["range"] = [to_text(first), to_text(last + 1)]
+        xaxis["range"] = [to_text(first), to_text(min(last + 1, _LAST_DAY))]
     fig.update_layout(
         xaxis=xaxis,
         yaxis=dict(tickvals=list(range(len(labels))),

@@ -27,6 +27,9 @@ WINDOW_MAX = month_index(660, 12)
 # How far the window slider reaches beyond the default window, in months.
 REACH_BEFORE = 48
 REACH_AFTER = 24
+# The months a window may reach: EDTF's four-digit years, 0000 to 9999.
+EARLIEST_MONTH = month_index(0, 1)
+LATEST_MONTH = month_index(9999, 12)
 
 _MONTH_RE = re.compile(r"^(\d{1,4})-(\d{1,2})$")
 _TEXT_LIMIT = 200
@@ -100,8 +103,18 @@ def _data_window(events: pd.DataFrame) -> dict[str, int]:
     all_first = month_index(*jdn_to_julian(int(dated[schema.EARLIEST].min()))[:2])
     all_last = month_index(*jdn_to_julian(int(dated[schema.LATEST].max()))[:2])
     return {"default_start": start, "default_end": end,
-            "window_min": min(start - REACH_BEFORE, all_first),
-            "window_max": max(end + REACH_AFTER, all_last)}
+            "window_min": max(EARLIEST_MONTH, min(start - REACH_BEFORE, all_first)),
+            "window_max": min(LATEST_MONTH, max(end + REACH_AFTER, all_last))}
+
+
+def repeated_notice(name: str, values) -> str | None:
+    """The notice for a one-value link parameter given more than once (the last one is read)."""
+    values = [str(v) for v in values]
+    if len(values) < 2:
+        return None
+    ignored = ", ".join(f"'{_clip(v)}'" for v in values[:-1])
+    return (f"The link gives {name} {len(values)} times; only the last, '{_clip(values[-1])}', "
+            f"was read and {ignored} ignored.")
 
 
 @dataclass(frozen=True)
@@ -148,6 +161,9 @@ class FilterState:
         def one(name: str) -> str:
             raw = query.get(name, "")
             if isinstance(raw, list | tuple):
+                notice = repeated_notice(name, raw)
+                if notice:
+                    notices.append(notice)
                 raw = raw[-1] if raw else ""
             return str(raw).strip()
 
@@ -155,6 +171,10 @@ class FilterState:
             raw = query.get(param, "")
             parts = raw if isinstance(raw, list | tuple) else [raw]
             ids = [p.strip() for part in parts for p in str(part).split(",") if p.strip()]
+            if not ids and any(str(part) for part in parts):
+                given = ",".join(str(part) for part in parts)
+                notices.append(f"Ignored {param}='{_clip(given)}' in the link: it names no "
+                               f"{param}; give ids separated by commas.")
             known = getattr(vocabulary, attr)
             unknown = [i for i in ids if i not in known]
             if unknown:

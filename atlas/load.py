@@ -66,8 +66,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from atlas import schema
+from atlas import escape, geojson, schema
 from atlas.dates import DateError, describe_ah, describe_edtf, event_bounds, jdns_to_iso, parse_edtf
+from atlas.order import check_order, check_order_quotes
 from atlas.paths import DATA_DIR, geo_for
 from atlas.text import fold_series, squash_whitespace
 
@@ -77,7 +78,8 @@ ROW = "_row"
 
 # Tables read besides schema.TABLES when a package describes them (none of the others needs them).
 RELATIONS = "relations"
-_TABLES = (*schema.TABLES, *(t for t in (RELATIONS,) if t not in schema.TABLES))
+ORDER = "order"  # order claims ("A after B"), checked in atlas/order.py
+_TABLES = (*schema.TABLES, *(t for t in (RELATIONS, ORDER) if t not in schema.TABLES))
 LAYERS = {"routes": schema.ROUTES_FILE, "regions": schema.REGIONS_FILE}
 
 UNKNOWN = "unknown"
@@ -152,7 +154,9 @@ class Package:
     ``counts`` maps each table (and the ``routes`` and ``regions`` layers) to a
     :class:`TableCount`; ``described`` is False when the package had no ``datapackage.json``
     and its description was inferred. ``relations`` holds the relations between people that a
-    package describes (each kept only with a verbatim quote); it is empty otherwise.
+    package describes (each kept only with a verbatim quote); it is empty otherwise. ``order``
+    holds the order claims ("A after B") a package gives, each with its quote (see
+    :mod:`atlas.order`).
     """
 
     sources: pd.DataFrame
@@ -173,6 +177,7 @@ class Package:
     counts: dict[str, TableCount] = field(default_factory=dict)
     described: bool = True
     relations: pd.DataFrame = field(default_factory=lambda: _empty_frame(RELATIONS))
+    order: pd.DataFrame = field(default_factory=lambda: _empty_frame(ORDER))
 
     @property
     def errors(self) -> list[Problem]:
@@ -272,12 +277,18 @@ def _describe(data_dir: Path, report: _Report) -> tuple[dict[str, _Resource] | N
             return None, False
         return _infer_resources(data_dir, bundled, report), False
     try:
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8-sig"))
-        own = {r["name"]: r for r in descriptor["resources"]}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        descriptor = geojson.read_json(descriptor_path, geojson.MAX_DESCRIPTOR_BYTES)
+    except geojson.Refused as exc:
         report.add(schema.DESCRIPTOR, None, None, None, f"cannot read the package description: "
                    f"{exc} — check that it is valid JSON with a list of 'resources'")
         return None, True
+    resources_list = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources_list, list):
+        report.add(schema.DESCRIPTOR, None, "resources", None, "cannot read the package "
+                   "description: it has no list of 'resources' — give one entry per table")
+        return None, True
+    own = {r["name"]: r for r in resources_list
+           if isinstance(r, dict) and isinstance(r.get("name"), str)}
 
     resources = {}
     for name in _TABLES:
@@ -298,16 +309,70 @@ def _describe(data_dir: Path, report: _Report) -> tuple[dict[str, _Resource] | N
             resources[name] = _resource(name, bundled.get(name), path, set(), False)
             continue
         path, file = _resource_path(data_dir, resource, report)
-        fields = _fields_of(resource)
-        declared = {f["name"] for f in fields}
-        atlas_fields = (bundled.get(name) or {}).get("schema", {}).get("fields", [])
-        fields += [f for f in atlas_fields if f["name"] not in declared]
+        fields, declared = _checked_fields(name, _fields_of(resource), bundled, file, report)
         merged = {**resource, "schema": {**_schema_of(resource), "fields": fields}}
         if path is None and file:
             report.add(file, None, None, None, "the file is missing — add it, or remove the "
                        "table from datapackage.json")
         resources[name] = _resource(name, merged, path, declared, True, file)
     return resources, True
+
+
+def _checked_fields(name, own, bundled, file, report) -> tuple[list[dict], set[str]]:
+    """The fields to check a described table by, and the names the package declares.
+
+    A package may widen a column's vocabulary (its ``enum``) or make it optional, but a column
+    the atlas reads keeps the atlas's type, pattern and bounds: the app relies on them, so a
+    package cannot relax them into values it would choke on. No pattern of the package's own
+    is ever run, since a pattern can make the server backtrack for ever.
+    """
+    atlas_fields = {f["name"]: f for f in (bundled.get(name) or {}).get("schema", {})
+                    .get("fields", [])}
+    declared = {f["name"] for f in own}
+    fields = [_checked_field(f, atlas_fields.get(f["name"])) for f in own]
+    overruled = [f["name"] for f, checked in zip(own, fields, strict=True)
+                 if _overruled(f, checked)]
+    if overruled:
+        report.add(schema.DESCRIPTOR, None, None, ", ".join(overruled), f"the package declares "
+                   f"{file or name} column(s) with a type or pattern the atlas does not use; "
+                   "they were checked as the atlas's own description says", NOTICE)
+    fields += [f for n, f in atlas_fields.items() if n not in declared]
+    return fields, declared
+
+
+def _checked_field(own: dict, atlas: dict | None) -> dict:
+    given = own.get("constraints") or {}
+    constraints = {k: v for k, v in given.items() if _plain_constraint(k, v)}
+    if atlas is None:
+        kind = own.get("type") if own.get("type") in _PLAIN_TYPES else "string"
+        return {**own, "type": kind, "constraints": constraints}
+    ours = atlas.get("constraints") or {}
+    for key in ("pattern", "minimum", "maximum"):
+        constraints.pop(key, None)
+        if key in ours:
+            constraints[key] = ours[key]
+    return {**own, "type": atlas.get("type", "string"), "constraints": constraints}
+
+
+def _overruled(own: dict, checked: dict) -> bool:
+    pattern = (own.get("constraints") or {}).get("pattern")
+    return (own.get("type", "string") != checked["type"]
+            or (pattern is not None and pattern != checked["constraints"].get("pattern")))
+
+
+def _plain_constraint(name: str, value) -> bool:
+    """Whether a package's constraint is one the atlas checks safely (never a pattern)."""
+    if name == "required":
+        return isinstance(value, bool)
+    if name == "enum":
+        return isinstance(value, list) and all(isinstance(v, str | int | float) for v in value)
+    if name in ("minimum", "maximum"):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return False
+
+
+# Types a column the atlas does not read may declare; anything else is read as text.
+_PLAIN_TYPES = ("string", "integer", "number", "boolean")
 
 
 def _schema_of(resource: dict) -> dict:
@@ -946,7 +1011,7 @@ def _unknown_row(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 _PATTERN_HINTS = {
     "^[a-z0-9_]+$": "use only lower-case letters a-z, digits and _, e.g. battle_of_siffin",
     "^[A-Za-z0-9_.-]+$": "use only letters a-z, digits, '.', '-' and '_', e.g. 001",
-    "^#[0-9A-Fa-f]{6}$": "write a colour as # and six hex digits, e.g. #D55E00",
+    "^#([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$": "write a colour as # and six hex digits, e.g. #D55E00",
     "^Q[0-9]+$": "write a Wikidata item as Q and digits, e.g. Q35484",
 }
 
@@ -1092,6 +1157,42 @@ def _check_foreign_key(frame, fk, resource, tables, files, raw, report) -> pd.Da
     return frame
 
 
+def _check_colours(raw: _Raw, report) -> None:
+    """Give a palette colour to each faction whose colour is not ``#rgb``/``#rrggbb``.
+
+    Checked on the cells as read, whatever the package's description says (colours go into
+    CSS and figures), so that the faction and its events are still shown.
+    """
+    frame = raw.frame
+    if frame.empty or "colour" not in frame:
+        return
+    given = frame["colour"]
+    bad = (given != "") & ~given.map(escape.is_colour).astype(bool)
+    if bad.any():
+        report.add_rows(raw.file, frame[bad], "colour", "this is not a colour the atlas draws, "
+                        "so a colour from its palette was used — write # and six hex digits, "
+                        "e.g. #D55E00", label=raw.labels.get("colour", "colour"))
+        frame.loc[bad, "colour"] = _palette(frame)[bad]
+
+
+def _check_gazetteer_ids(places: pd.DataFrame, raw: _Raw, report) -> None:
+    """Set aside gazetteer ids that are not of their gazetteer's documented form.
+
+    Checked whatever the package's description says, since they become links.
+    """
+    for column, pattern in escape.id_forms().items():
+        if column not in places or places.empty:
+            continue
+        values = places[column].fillna("").astype(str)
+        bad = (values != "") & ~values.map(lambda v, c=column: escape.is_gazetteer_id(c, v))
+        if bad.any():
+            report.add_rows(raw.file, places[bad], column, "this is not an id of that "
+                            f"gazetteer's form ({pattern}), so no link is made; the value was "
+                            "ignored — copy the id from the gazetteer's page",
+                            label=raw.labels.get(column, column))
+            places.loc[bad, column] = ""
+
+
 def _convert_types(frame, fields) -> pd.DataFrame:
     converted = {}
     for fld in fields:
@@ -1122,6 +1223,7 @@ def _load(data_dir: Path, geo_dir: Path, report: _Report) -> Package:
     _derive_ids(raws, resources, schema.FACTIONS,
                 [(schema.EVENTS, "faction_id"), (schema.PEOPLE, "faction_id")], report)
     _derive_ids(raws, resources, schema.EPISODES, [(schema.EVENTS, "episode")], report)
+    _check_colours(raws[schema.FACTIONS], report)
     files = {name: raws[name].file for name in _TABLES}
 
     tables: dict[str, pd.DataFrame] = {}
@@ -1132,6 +1234,7 @@ def _load(data_dir: Path, geo_dir: Path, report: _Report) -> Package:
             ids = raws[schema.EVENTS].frame["place_id"]
             raws[schema.EVENTS].frame["place_id"] = ids.where(_isin(ids, tables[name]["id"]), "")
 
+    _check_gazetteer_ids(tables[schema.PLACES], raws[schema.PLACES], report)
     att_file, events_file = files[schema.ATTESTATIONS], files[schema.EVENTS]
     texts = _read_texts(data_dir, tables[schema.SOURCES], raws[schema.SOURCES], report)
     locate = lenient or resources[schema.ATTESTATIONS].lenient("start_offset")
@@ -1142,6 +1245,7 @@ def _load(data_dir: Path, geo_dir: Path, report: _Report) -> Package:
     source_dates = _source_dates(attestations, tables[schema.SOURCES], att_file, lenient, report)
     if raws[schema.ATTESTATIONS].present:
         _check_attested(events, attestations, events_file, report)
+    tables[ORDER] = _check_order(tables[ORDER], texts, events, raws[ORDER], report)
     if not geo_dir.is_dir():
         report.add(geo_dir.name or "geo", None, None, None, "there is no geometry folder, so the "
                    "map shows the places but no routes or regions", NOTICE)
@@ -1186,6 +1290,7 @@ def _package(tables, texts, routes, regions, source_dates, report, described) ->
         problems=tuple(report.problems),
         described=described,
         relations=tables[RELATIONS],
+        order=tables[ORDER],
     )
 
 
@@ -1300,6 +1405,19 @@ def _check_relation_quotes(relations, texts, raw: _Raw, report) -> pd.DataFrame:
         keep.append(found is not None)
     raw.rejected += len(keep) - sum(keep)
     return relations[np.array(keep, dtype=bool)].reset_index(drop=True)
+
+
+def _check_order(order, texts, events, raw: _Raw, report) -> pd.DataFrame:
+    """Keep the order relations whose quote stands at its offsets; check the dates against them."""
+    if order.empty:
+        return order
+    keep, problems = check_order_quotes(order, texts)
+    problems += check_order(order[keep], events)
+    for problem in problems:
+        report.add(raw.file, problem.row, raw.labels.get(problem.column, problem.column),
+                   problem.value, problem.message)
+    raw.rejected += int((~keep).sum())
+    return order[keep].reset_index(drop=True)
 
 
 def _check_attested(events, attestations, events_file, report) -> None:
@@ -1547,23 +1665,29 @@ def _read_layer(geo_dir, name, report, valid_events, tables) -> tuple[gpd.GeoDat
         report.add(name, None, None, None, "there is no such layer in the geometry folder, so "
                    "none is drawn", NOTICE)
         return empty, nothing
+    if not _inside(geo_dir, name):
+        report.add(name, None, None, None, "the layer is a link to a file outside the geometry "
+                   "folder, so it was not read — put the GeoJSON file itself there")
+        return empty, nothing
     try:
-        layer = gpd.read_file(path)
-    except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; all mean "unreadable"
-        report.add(name, None, None, None, f"the layer cannot be read ({exc}) — save it as "
-                   "GeoJSON in longitude/latitude (EPSG:4326)")
+        features, feature_problems = geojson.read_features(path)
+    except geojson.Refused as exc:
+        report.add(name, None, None, None, f"this layer is not GeoJSON ({exc}), so it was not "
+                   "read — save it as a GeoJSON FeatureCollection in longitude/latitude "
+                   "(EPSG:4326)")
         return empty, nothing
-    layer = layer.reset_index(drop=True)
-    # Features are numbered from 1 in the order of the file.
-    layer[ROW] = np.arange(1, len(layer) + 1)
-    if layer.crs is None:
-        layer = layer.set_crs("EPSG:4326")
+    for problem in feature_problems:
+        report.add(name, problem.number, "geometry", None, f"feature {problem.number}: "
+                   f"{problem.message}; the feature was left out — write each feature as GeoJSON "
+                   "with [longitude, latitude] coordinates")
+    layer = _layer_frame(name, features, report)
+    read = len(features) + len(feature_problems)
     if layer.empty:
-        return empty, nothing
-    if "id" not in layer:
+        return empty, TableCount(read, 0, read)
+    if not layer["id"].astype(bool).any():
         report.add(name, None, "id", None, "the features have no 'id' property — give each "
                    "feature an id")
-        return empty, TableCount(len(layer), 0, len(layer))
+        return empty, TableCount(read, 0, read)
     keep = pd.Series(True, index=layer.index)
     bounds = layer.geometry.bounds
     out_of_range = ((bounds["minx"] < -180) | (bounds["maxx"] > 180)
@@ -1584,10 +1708,23 @@ def _read_layer(geo_dir, name, report, valid_events, tables) -> tuple[gpd.GeoDat
                            "the feature was left out — correct the id")
             keep &= ~unknown
     kept = layer[keep].reset_index(drop=True)
-    for column in _LAYER_COLUMNS[name]:
-        if column not in kept:
-            kept[column] = pd.Series("", index=kept.index, dtype="str")
-    return kept, TableCount(len(layer), len(kept), len(layer) - len(kept))
+    return kept, TableCount(read, len(kept), read - len(kept))
+
+
+def _layer_frame(name: str, features: list[geojson.Feature], report: _Report) -> gpd.GeoDataFrame:
+    """The features' geometry and the properties the app reads, as text (missing ones empty)."""
+    columns = {column: [] for column in _LAYER_COLUMNS[name]}
+    for feature in features:
+        for column, values in columns.items():
+            value = feature.properties.get(column)
+            if isinstance(value, dict | list):
+                report.add(name, feature.number, column, _shorten(json.dumps(value)),
+                           "this property must be text, so it was left empty")
+                value = None
+            values.append("" if value is None else str(value))
+    frame = {column: pd.Series(values, dtype="str") for column, values in columns.items()}
+    frame[ROW] = pd.Series([f.number for f in features], dtype="int64")
+    return gpd.GeoDataFrame(frame, geometry=[f.geometry for f in features], crs="EPSG:4326")
 
 
 def _empty_frame(name: str) -> pd.DataFrame:

@@ -7,11 +7,12 @@ HTML with every cited passage highlighted and linked to its events.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+
+from atlas import escape
 
 # Uncited stretches shorter than this (spaces, a heading's punctuation) are not listed as gaps.
 GAP_MIN_CHARS = 40
@@ -118,18 +119,18 @@ def passages_html(text: str, passages: list[Passage], titles: dict[str, str],
             parts.append(f'<span class="uncited">{words}</span>')
             continue
         names = "; ".join(titles.get(e, e) for e in passage.event_ids)
-        label = html.escape(f"Quoted for: {names}", quote=True)
+        label = escape.html(f"Quoted for: {names}")
         shown = in_view is None or any(e in in_view for e in passage.event_ids)
         mark = "<mark>" if shown else '<mark class="out">'
         if len(passage.event_ids) == 1:
-            href = html.escape(link(passage.event_ids[0]), quote=True)
+            href = escape.html(link(passage.event_ids[0]))
             parts.append(f'<a class="cited" href="{href}" target="_self" title="{label}">'
                          f"{mark}{words}</mark></a>")
             continue
         parts.append(f'{mark[:-1]} title="{label}">{words}</mark><sup>')
         for number, event_id in enumerate(passage.event_ids, start=1):
-            href = html.escape(link(event_id), quote=True)
-            title = html.escape(titles.get(event_id, event_id), quote=True)
+            href = escape.html(link(event_id))
+            title = escape.html(titles.get(event_id, event_id))
             parts.append(f'<a class="cited" href="{href}" target="_self" title="{title}">'
                          f"[{number}]</a>")
         parts.append("</sup>")
@@ -138,4 +139,4 @@ def passages_html(text: str, passages: list[Passage], titles: dict[str, str],
 
 
 def _escape_lines(text: str) -> str:
-    return html.escape(text, quote=True).replace("\r\n", "\n").replace("\n", "<br>")
+    return escape.html(text).replace("\r\n", "\n").replace("\n", "<br>")

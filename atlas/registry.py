@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from atlas import schema
+from atlas import escape, schema
 from atlas.load import Package
-
-# External gazetteers: column -> (label, URL of a record).
-PLACE_LINKS = {
-    "thurayya_id": ("al-Thurayya",
-                    "https://github.com/althurayya/althurayya.github.io/blob/master/places/{}.geojson"),
-    "pleiades_id": ("Pleiades", "https://pleiades.stoa.org/places/{}"),
-    "wikidata_id": ("Wikidata", "https://www.wikidata.org/wiki/{}"),
-}
 
 
 def spellings(aliases: str) -> list[str]:
@@ -95,12 +87,17 @@ def places_table(package: Package) -> pd.DataFrame:
 
 
 def place_links(place: pd.Series) -> list[tuple[str, str]]:
-    """(label, URL) of each external record of ``place`` whose id is filled in."""
+    """(label, URL) of each external record of ``place`` whose id is filled in and well formed.
+
+    Only ``https`` links to the known gazetteers are made, and only for ids of their documented
+    form (:mod:`atlas.escape`); the loader reports the others.
+    """
     links = []
-    for column, (label, template) in PLACE_LINKS.items():
+    for column, (label, _template, _form) in escape.GAZETTEERS.items():
         value = str(place.get(column, "") or "").strip()
-        if value:
-            links.append((f"{label} {value}", template.format(value)))
+        url = escape.gazetteer_url(column, value)
+        if url:
+            links.append((f"{label} {value}", url))
     return links
 
 

@@ -7,9 +7,7 @@ them (:func:`write_url`), so a copied link restores the view.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,17 +17,15 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from atlas import budget, export, schema
+from atlas import budget, escape, export, schema
 from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS, disputed_points
 from atlas.dates import jdn_to_julian
-from atlas.detail import EventDetail, card_date, events_table
+from atlas.detail import EventDetail, card_date, events_table, order_in_words
 from atlas.figures import density_month
-from atlas.filters import FilterState, Vocabulary
+from atlas.filters import FilterState, Vocabulary, repeated_notice
 from atlas.load import Package, Problem, load_package
 from atlas.paths import data_dir, geo_dir, geo_for
 from atlas.upload import unpack_upload
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~=:&])")
 
 # Served by Streamlit's static file serving (see .streamlit/config.toml and geo/README.md).
 TOPOJSON_URL = "app/static/topojson/"
@@ -106,7 +102,7 @@ def cached_vocabulary() -> Vocabulary:
 
 def plain(text) -> str:
     """Text from the data, escaped so that Markdown shows it literally (no markup, links, math)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", "  \n")
+    return escape.markdown(text)
 
 
 def month_label(index: int) -> str:
@@ -194,7 +190,11 @@ def page_choice(name: str, allowed) -> str:
     """
     key = _PAGE_KEY.format(name)
     if key not in st.session_state:
-        value = st.query_params.get(name, "")
+        given = st.query_params.get_all(name)
+        value = given[-1] if given else ""
+        notice = repeated_notice(name, given)
+        if notice:
+            st.info(plain(notice), icon=":material/info:")
         if value and value not in allowed:
             st.info(plain(f"Ignored {name}='{value[:40]}' in the link: there is no such entry."),
                     icon=":material/info:")
@@ -391,6 +391,12 @@ def event_card(detail: EventDetail) -> None:
         if not detail.disagreements.empty:
             st.markdown("#### Where the sources disagree")
             st.dataframe(detail.disagreements, width="stretch")
+        if len(detail.order):
+            st.markdown("#### Order in the sources")
+            st.markdown("  \n".join(
+                f"**{plain(order_in_words(line))}** — “{plain(line.quote)}” "
+                f"({plain(line.source_label)}, {plain(line.locator)})"
+                for line in detail.order.itertuples(index=False)))
 
 
 def atlas_title(package: Package) -> str:
@@ -434,8 +440,8 @@ def faction_key(factions, faction_ids) -> None:
     shown = factions[factions["id"].isin(set(faction_ids))]
     items = "".join(
         f'<span style="white-space:nowrap;margin-right:1.1em">'
-        f'<span style="color:{colour};font-size:1.25em" aria-hidden="true">●</span> '
-        f"{html.escape(name)}</span> "
+        f'<span style="color:{escape.colour(colour)};font-size:1.25em" aria-hidden="true">●</span> '
+        f"{escape.html(name)}</span> "
         for name, colour in zip(shown["name"], shown["colour"], strict=True))
     st.markdown(f'<div style="line-height:1.9">{items}</div>', unsafe_allow_html=True)
 
@@ -662,6 +668,8 @@ what) the atlas shows each version side by side instead of choosing one.
 - An **attestation** ties an event to a source: the verbatim quote, where it stands (offsets
   and a human locator), the authority the source cites for it, and, where this source's version
   differs from another's, the point in dispute and this source's value.
+- An **order claim** says, in a source's words, that one event came after another; every
+  event's dates are checked against them.
 - **People** take part in events in a role; **relations** between people are quoted too.
   **Places** carry coordinates, how certain the location is, and ids in other gazetteers.
 - Routes and approximate regions are drawn from GeoJSON files in `geo/`.

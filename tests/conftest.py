@@ -16,6 +16,10 @@ TINY_TEXT = (
 )
 
 
+ORDER_COLUMNS = ["id", "event_id", "follows_id", "source_id", "quote", "start_offset",
+                 "end_offset", "locator", "note"]
+
+
 def quote_row(ident, event_id, quote, source_id="t1", **extra):
     """Return an attestation row whose offsets are where ``quote`` stands in TINY_TEXT."""
     start = TINY_TEXT.index(quote)
@@ -103,7 +107,9 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
              "source_id": "t1", "quote": "the governor", "note": ""},
         ],
     }
-    return {name: pd.DataFrame(rows, dtype=str) for name, rows in tables.items()}
+    frames = {name: pd.DataFrame(rows, dtype=str) for name, rows in tables.items()}
+    frames["order"] = pd.DataFrame(columns=ORDER_COLUMNS, dtype=str)  # no order claims
+    return frames
 
 
 def tiny_geo() -> dict[str, dict]:

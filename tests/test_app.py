@@ -213,6 +213,17 @@ def test_compare_page_shows_every_disputed_point_of_the_data():
     assert len(at.dataframe) == 1
 
 
+def test_the_card_shows_an_order_claim_and_a_disagreement():
+    """Test that a real event's card gives the narrative's order and the sources' versions."""
+    at = run_app({"event": "amr_army_to_egypt"})
+    assert not at.exception
+    text = markdown_text(at)
+    assert "#### Order in the sources" in text
+    claim = ui.plain("001: after Muhammad's soldiers desert")
+    assert f"**{claim}**" in text
+    assert "*Differs on cause:*" in text
+
+
 def test_compare_page_filters_by_field_and_by_the_sidebar(tiny_app):
     """Test that choosing a field, or filtering the event out, empties the disputes shown."""
     at = run_app(page="pages/compare.py")
@@ -281,3 +292,18 @@ def test_hostile_text_is_shown_as_text_on_every_page(tmp_path, monkeypatch):
                      if "source-text" in m.value)
     assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html_text
     assert XSS_IMG not in html_text
+
+
+def test_empty_lists_and_repeated_keys_in_a_link_get_the_polite_notice(tiny_app):
+    """Test that ?faction=,,, and a repeated page key with a hostile first value are explained."""
+    at = run_app({"faction": ",,,", "gaz": ["<img src=x>", "medina"]}, page="pages/places.py")
+    assert not at.exception
+    notices = [n.value for n in at.info]
+    assert any("faction=',,,'" in ui_text(n) for n in notices), notices
+    assert any("gaz 2 times" in ui_text(n) and "<img src=x>" in ui_text(n) for n in notices)
+    assert at.subheader[0].value == "Medina"
+
+
+def ui_text(markdown: str) -> str:
+    """Markdown escaped by ui.plain, read back as the text a person sees."""
+    return re.sub(r"\\(.)", r"\1", markdown)

@@ -2,7 +2,13 @@
 
 import pytest
 
-from atlas.detail import disagreement_table, event_detail, events_table, sources_table
+from atlas.detail import (
+    disagreement_table,
+    event_detail,
+    events_table,
+    order_in_words,
+    sources_table,
+)
 from atlas.load import load_package
 from tests.conftest import quote_row, tiny_tables, write_package
 
@@ -85,3 +91,14 @@ def test_the_events_table_can_stop_at_a_limit(package):
     full = events_table(package.events)
     assert list(events_table(package.events, limit=2)["Id"]) == list(full["Id"][:2])
     assert len(events_table(package.events, limit=100)) == len(full)
+
+
+def test_the_card_shows_the_sources_order_claims():
+    """Test that the card of an event after Nahrawan says so, in 001's words."""
+    package = load_package()
+    detail = event_detail(package, "ali_abandons_syria_expedition")
+    lines = [order_in_words(line) for line in detail.order.itertuples(index=False)]
+    assert "001: after Battle of Nahrawan" in lines
+    nahrawan = event_detail(package, "battle_of_nahrawan")
+    assert [order_in_words(line) for line in nahrawan.order.itertuples(index=False)] == [
+        "001: before Ali gives up the Syrian campaign"]

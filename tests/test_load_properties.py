@@ -119,3 +119,48 @@ def test_text_cells_come_back_exactly_but_trimmed(text, column):
             assert package.events.empty  # a title is required
         else:
             assert package.events[column].tolist() == [expected]
+
+
+# Any JSON value, leaning towards the members a descriptor and a GeoJSON layer have.
+KEYS = st.sampled_from(["resources", "name", "path", "schema", "fields", "type", "constraints",
+                        "pattern", "enum", "minimum", "required", "primaryKey", "foreignKeys",
+                        "title", "licenses", "features", "geometry", "coordinates",
+                        "properties", "id", "event_id", "faction_id", "geometries", "x"])
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                    st.floats(allow_nan=True), st.text(max_size=8),
+                    st.sampled_from(["events", "events.csv", "FeatureCollection", "Feature",
+                                     "Point", "LineString", "Polygon", "string", "number",
+                                     "/etc/passwd", "../x", "(a+)+$", "[a-"]))
+JSON = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=5)), max_leaves=30)
+
+
+@FAST
+@given(descriptor=JSON, routes=JSON, regions=JSON)
+def test_any_descriptor_and_layers_load_without_the_guard(descriptor, routes, regions):
+    """Test that random JSON as datapackage.json and as both layers never crashes the loader."""
+    import json
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        data = write_package(root)
+        (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        (root / "geo" / "routes.geojson").write_text(json.dumps(routes), encoding="utf-8")
+        (root / "geo" / "regions.geojson").write_text(json.dumps(regions), encoding="utf-8")
+        check(load_package(data, root / "geo"))
+
+
+@FAST
+@given(features=st.lists(st.fixed_dictionaries({"type": st.just("Feature"),
+                                                 "properties": JSON, "geometry": JSON}),
+                         max_size=5))
+def test_any_features_in_a_layer_load_without_the_guard(features):
+    """Test that random features inside a real FeatureCollection never crash the loader."""
+    import json
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        data = write_package(root)
+        layer = {"type": "FeatureCollection", "features": features}
+        (root / "geo" / "routes.geojson").write_text(json.dumps(layer), encoding="utf-8")
+        check(load_package(data, root / "geo"))
