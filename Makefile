@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev chromium lint validate unit e2e bench clean
+.PHONY: run test setup setup-dev chromium nginx lint validate unit e2e bench serve-cluster load clean
 
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.dev chromium
+test: $(VENV)/.dev chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/python -m atlas validate data
 	$(BIN)/pytest
@@ -41,6 +41,13 @@ chromium:
 	    apt-get update -q && apt-get install -y -q chromium; \
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
 
+# The cluster test and `make serve-cluster` put Debian's nginx in front of the app.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && apt-get install -y -q nginx; \
+	  else echo "The cluster test needs Debian's nginx: sudo apt-get install nginx"; exit 1; fi; }
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
@@ -50,7 +57,7 @@ validate: $(VENV)/.runtime
 unit: $(VENV)/.dev
 	$(BIN)/pytest --ignore=tests/e2e
 
-e2e: $(VENV)/.dev chromium
+e2e: $(VENV)/.dev chromium nginx
 	$(BIN)/pytest tests/e2e
 
 # The scale benchmark (not a test): real data, then synthetic packages, timed on the server and in
@@ -58,6 +65,19 @@ e2e: $(VENV)/.dev chromium
 SIZES ?= real 1000 10000 100000
 bench: $(VENV)/.dev chromium
 	$(BIN)/python -m benchmarks.run $(SIZES)
+
+# N copies of the app behind nginx at http://127.0.0.1:$(CLUSTER_PORT)/atlas/ (see deploy/).
+N ?= 2
+CLUSTER_PORT ?= 8080
+serve-cluster: $(VENV)/.runtime nginx
+	$(BIN)/python -m deploy.cluster --copies $(N) --port $(CLUSTER_PORT)
+
+# The classroom benchmark (not a test): real websocket sessions against one process and the
+# cluster; writes its section of benchmarks/results.md. make load SESSIONS=30 BIG_SESSIONS=10
+SESSIONS ?= 30
+BIG_SESSIONS ?= 10
+load: $(VENV)/.dev nginx
+	$(BIN)/python -m benchmarks.load --sessions $(SESSIONS) --big-sessions $(BIG_SESSIONS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

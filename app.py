@@ -20,5 +20,6 @@ pages = st.navigation([
 ])
 with st.sidebar:
     st.caption(ui.counts_line(package))
+ui.rerun_on_reconnect()
 ui.upload_banner()
 pages.run()

@@ -17,13 +17,13 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from atlas import escape, export, schema
-from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS
+from atlas import budget, escape, export, schema
+from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS, disputed_points
 from atlas.dates import jdn_to_julian
 from atlas.detail import EventDetail, card_date, events_table, order_in_words
 from atlas.figures import density_month
 from atlas.filters import FilterState, Vocabulary, repeated_notice
-from atlas.load import Package, load_package
+from atlas.load import Package, Problem, load_package
 from atlas.paths import data_dir, geo_dir, geo_for
 from atlas.presets import Preset, window_title
 from atlas.story import Story, read_stories
@@ -534,9 +534,27 @@ def open_column(text: str = "open on the atlas"):
 
 
 def download_disputes(disputes) -> None:
-    """A button that downloads the disputed points shown, formula-safe CSV."""
-    st.download_button("Download these disputed points (CSV)", export.to_csv(disputes),
-                       file_name="fitna-atlas-disputed-points.csv", mime="text/csv")
+    """A button that downloads the disputed points shown, formula-safe CSV, built when pressed."""
+    st.download_button("Download these disputed points (CSV)", lambda: export.to_csv(disputes),
+                       file_name="fitna-atlas-disputed-points.csv", mime="text/csv",
+                       on_click="ignore")
+
+
+@st.cache_resource
+def _disputes_once(data: str, geo: str) -> pd.DataFrame:
+    package = _load_once(data, geo)
+    return disputed_points(package, package.events)
+
+
+def all_disputes(package: Package) -> pd.DataFrame:
+    """Every disputed point of the package shown: built once per process and shared by sessions.
+
+    (Built on every run, at 100,000 events it took most of the Compare page's time and memory.)
+    An upload's table is built for its session on each run, as before.
+    """
+    if uploaded() is not None:
+        return disputed_points(package, package.events)
+    return _disputes_once(str(data_dir()), str(geo_dir()))
 
 
 def events_window(events) -> tuple[int, int]:
@@ -613,14 +631,32 @@ def load_upload(files) -> list:
         shutil.rmtree(folder, ignore_errors=True)
     name = ", ".join(f.name for f in files)
     vocabulary = Vocabulary.from_package(package)
-    st.session_state[_UPLOAD] = Upload(name[:120], package, vocabulary, descriptor)
+    upload = Upload(name[:120], package, vocabulary, descriptor)
+    # The server's budget for uploads (atlas/budget.py); this session's previous upload goes.
+    limits = _upload_budget()
+    previous = st.session_state.pop(_UPLOAD, None)
+    if previous is not None:
+        limits.release(previous)
+    size = budget.package_bytes(package, sum(f.size for f in files))
+    if not limits.admit(upload, size):
+        _reset_for(_vocabulary_once(str(data_dir()), str(geo_dir())))
+        return [*problems, Problem(name[:120], None, None, None, limits.refusal(size))]
+    st.session_state[_UPLOAD] = upload
     _reset_for(vocabulary)
     return problems
 
 
+@st.cache_resource
+def _upload_budget() -> budget.UploadBudget:
+    """The process's one budget for uploaded packages (ATLAS_UPLOAD_BUDGET_MB)."""
+    return budget.UploadBudget(budget.budget_from_env())
+
+
 def forget_upload() -> None:
     """Callback of 'back to the atlas's own data': drop the upload and reset the view."""
-    st.session_state.pop(_UPLOAD, None)
+    upload = st.session_state.pop(_UPLOAD, None)
+    if upload is not None:
+        _upload_budget().release(upload)
     _reset_for(_vocabulary_once(str(data_dir()), str(geo_dir())))
 
 
@@ -644,8 +680,11 @@ def upload_banner() -> None:
 def app_url() -> str:
     """The address this app is served at, as the visitor's browser sees it (for citations)."""
     parts = urlsplit(getattr(st.context, "url", "") or "")
-    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else \
-        "http://localhost:8501/"
+    # Behind a proxy at a sub-path (server.baseUrlPath), the app lives under it.
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    path = f"/{base}/" if base else "/"
+    return f"{parts.scheme}://{parts.netloc}{path}" if parts.scheme and parts.netloc else \
+        f"http://localhost:8501{path}"
 
 
 ABOUT_TEXT = """
@@ -819,3 +858,22 @@ def ink() -> str:
 def page_style(projector: bool) -> None:
     """The Atlas page's own styling; in projector mode, hide the sidebar and enlarge the text."""
     st.markdown(_PROJECTOR_CSS if projector else _TITLE_CSS, unsafe_allow_html=True)
+
+
+# Deployment: a visitor whose server went away (a copy behind the proxy crashed, a restart).
+# Streamlit's page, once reconnected, asks for a script run only if it was running one or the
+# page has fragments that rerun on a timer; otherwise a new server (with no session for it)
+# leaves the old page on screen, dead. This hourly no-op fragment makes every reconnect ask for
+# a run, and the new session rebuilds the view from the URL (init_state_from_url).
+RECONNECT_HEARTBEAT_S = 3600
+
+
+@st.fragment(run_every=RECONNECT_HEARTBEAT_S)
+def _reconnect_heartbeat() -> None:
+    pass
+
+
+def rerun_on_reconnect() -> None:
+    """Make the page rerun the app when its websocket reconnects, to a new server or the same one."""
+    with st.sidebar:
+        _reconnect_heartbeat()

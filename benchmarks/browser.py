@@ -23,18 +23,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from atlas.paths import ROOT
+from deploy.cluster import free_port, stop, wait_healthy
 
 from .server_side import peak_rss_mb
 
@@ -100,13 +98,6 @@ _MARK_JS = """
 """
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def streamlit_server(script: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
     """Run ``streamlit run script`` on a free port; yield its URL and process id."""
@@ -118,25 +109,10 @@ def streamlit_server(script: Path, env: dict[str, str] | None = None) -> Iterato
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://localhost:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as reply:
-                    if reply.read().decode().strip() == "ok":
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start serving {script.name}")
-            time.sleep(0.2)
+        wait_healthy(f"{url}/_stcore/health", process, STARTUP_TIMEOUT)
         yield url, process.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @contextmanager

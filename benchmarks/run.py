@@ -38,6 +38,7 @@ from atlas.paths import DATA_DIR, DATA_ENV, GEO_DIR, GEO_ENV, ROOT
 from atlas.synth import write_package
 
 from .browser import BUDGET_S as BROWSER_BUDGET_S
+from .load import keep_section
 from .server_side import BUDGET_S
 
 DEFAULT_SIZES = ("real", "1000", "10000", "100000")
@@ -588,7 +589,8 @@ def main(argv: list[str] | None = None) -> None:
     text = render(result, command)
     print()
     print(text)
-    args.out.write_text(text, encoding="utf-8")
+    # make load's section of the same file stays as it was.
+    args.out.write_text(keep_section(args.out, text), encoding="utf-8")
     print(f"Written to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
 
 

@@ -3,13 +3,13 @@
 import streamlit as st
 
 from atlas import ui
-from atlas.compare import MATRIX_SYMBOLS, dispute_keys, disputed_points, silent_sources, source_matrix
+from atlas.compare import MATRIX_SYMBOLS, dispute_keys, silent_sources, source_matrix
 from atlas.filters import apply_filters
 
 ui.run_through_app()
 
 package = ui.cached_package()
-all_disputes = disputed_points(package, package.events)
+all_disputes = ui.all_disputes(package)
 fields = sorted(set(all_disputes["field"]))
 state = ui.page_view(package, page_params=("sort", "field"))
 sort = ui.page_choice("sort", {"date", "episode"}) or "date"
@@ -27,11 +27,10 @@ st.markdown(f"**{selection.summary}** The authorities a source cites can be chos
 st.header("Who attests what")
 st.radio("Order events by", ["date", "episode"], key=ui.page_key("sort"), horizontal=True,
          format_func=str.capitalize)
-matrix = source_matrix(package, events, sort=sort)
-if len(matrix) > ui.TABLE_LIMIT:
-    st.caption(f"The first {ui.TABLE_LIMIT} of {len(matrix)} events; narrow the filters to see "
+matrix = source_matrix(package, events, sort=sort, limit=ui.TABLE_LIMIT)
+if len(events) > ui.TABLE_LIMIT:
+    st.caption(f"The first {ui.TABLE_LIMIT} of {len(events)} events; narrow the filters to see "
                "others, or download them below.")
-    matrix = matrix.head(ui.TABLE_LIMIT)
 labels = package.sources.set_index("id")["short"]
 columns = {sid: f"{labels.get(sid, sid)} ({sid})" for sid in package.sources["id"]}
 matrix = matrix.rename(columns=columns)

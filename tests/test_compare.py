@@ -62,6 +62,15 @@ def test_the_matrix_lists_only_the_events_given(package):
     assert sorted(source_matrix(package, some)["id"]) == ["camp", "siege"]
 
 
+@pytest.mark.parametrize("sort", ["date", "episode"])
+def test_a_limited_matrix_is_the_first_rows_of_the_whole(package, sort):
+    """Test that limit= keeps the first rows in order, with the same cells as the whole matrix."""
+    whole = source_matrix(package, package.events, sort=sort)
+    first = source_matrix(package, package.events, sort=sort, limit=3)
+    pd.testing.assert_frame_equal(first, whole.head(3))
+    assert len(whole) > 3
+
+
 def test_coverage_counts_events_and_the_ones_only_a_source_attests(package):
     """Test the per-source counts: attested, attested only here, differing versions."""
     table = coverage(package, package.events).set_index("source_id")

@@ -1,0 +1,111 @@
+"""Tests of atlas/budget.py: the per-process ceiling on uploaded packages."""
+
+import gc
+
+import pytest
+
+from atlas.budget import DEFAULT_BUDGET_MB, MB, UploadBudget, budget_from_env, package_bytes
+from atlas.load import load_package
+
+
+class Holder:
+    """Stands for a session's upload (an unhashable one, like a frozen dataclass of frames)."""
+
+    __hash__ = None
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, DEFAULT_BUDGET_MB * MB), ("", DEFAULT_BUDGET_MB * MB), ("200", 200 * MB),
+    ("0", 0), ("-5", 0), ("0.5", MB // 2), ("lots", DEFAULT_BUDGET_MB * MB),
+])
+def test_the_budget_comes_from_the_environment(value, expected):
+    """Test that ATLAS_UPLOAD_BUDGET_MB sets the budget, and bad values fall back safely."""
+    environ = {} if value is None else {"ATLAS_UPLOAD_BUDGET_MB": value}
+    assert budget_from_env(environ) == expected
+
+
+def test_uploads_are_admitted_until_the_limit_then_refused_with_the_numbers():
+    """Test that uploads count until the next would pass the limit, which is refused and said."""
+    budget = UploadBudget(100 * MB)
+    first, second, third = Holder(), Holder(), Holder()
+    assert budget.admit(first, 60 * MB)
+    assert not budget.admit(second, 50 * MB)
+    assert budget.admit(third, 40 * MB)
+    assert budget.held() == 100 * MB
+    message = budget.refusal(50 * MB)
+    assert "50 MB" in message and "100 MB" in message and "holds 100 MB" in message
+
+
+def test_a_forgotten_or_collected_upload_returns_its_share():
+    """Test that release() and a session's end (the holder collected) free the budget."""
+    budget = UploadBudget(100 * MB)
+    kept, dropped = Holder(), Holder()
+    budget.admit(kept, 30 * MB)
+    budget.admit(dropped, 50 * MB)
+    budget.release(kept)
+    assert budget.held() == 50 * MB
+    del dropped
+    gc.collect()
+    assert budget.held() == 0
+    budget.release(kept)
+    assert budget.held() == 0
+
+
+def test_a_package_is_sized_by_its_frames_texts_and_files():
+    """Test that a package's size counts its frames deeply, its texts and the raw files."""
+    package = load_package()
+    size = package_bytes(package)
+    frames = int(package.events.memory_usage(deep=True).sum())
+    texts = sum(len(text) for text in package.texts.values())
+    assert size > frames + texts
+    assert package_bytes(package, raw_bytes=10 * MB) == size + 10 * MB
+
+
+def _upload_twice(folder: str) -> None:
+    """An app that uploads a zipped package through atlas.ui and says what happened."""
+    import zipfile
+    from pathlib import Path
+
+    import streamlit as st
+
+    from atlas import ui
+
+    class File:
+        def __init__(self, name, data):
+            self.name, self._data, self.size = name, data, len(data)
+
+        def getvalue(self):
+            return self._data
+
+    archive = Path(folder) / "tiny.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted((Path(folder) / "data").rglob("*")):
+            if path.is_file():
+                zipped.write(path, path.relative_to(Path(folder) / "data"))
+    problems = ui.load_upload([File("tiny.zip", archive.read_bytes())])
+    st.write("uploaded" if ui.uploaded() else "refused")
+    for problem in problems:
+        st.write(problem.message)
+
+
+@pytest.mark.parametrize(("budget_mb", "shown"), [("0", "refused"), ("100", "uploaded")])
+def test_an_upload_over_the_servers_budget_is_refused_with_a_clear_message(
+        tmp_path, monkeypatch, budget_mb, shown):
+    """Test that atlas.ui counts an upload against ATLAS_UPLOAD_BUDGET_MB and says so when over."""
+    from streamlit.testing.v1 import AppTest
+
+    from atlas import ui
+    from tests.conftest import write_package
+
+    write_package(tmp_path)
+    monkeypatch.setenv("ATLAS_UPLOAD_BUDGET_MB", budget_mb)
+    ui._upload_budget.clear()
+    try:
+        at = AppTest.from_function(_upload_twice, args=(str(tmp_path),), default_timeout=60).run()
+        texts = [element.value for element in at.markdown]
+        assert not at.exception
+        assert texts[0] == shown
+        if shown == "refused":
+            assert any("of the 0 MB it allows" in text for text in texts[1:])
+    finally:
+        ui._upload_budget.clear()
