@@ -16,6 +16,7 @@ from atlas.dates import jdn_to_iso
 from atlas.figures import escape_text, map_extent, map_figure, place_counts
 from atlas.filters import visible_routes
 from atlas.load import Package
+from atlas.maplabels import MapStyle
 
 # At most this many rows show at once; a longer story scrolls its rows with the current step.
 MAX_ROWS = 12
@@ -178,6 +179,11 @@ def route_so_far(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     return stops.join(located, on="frame_place").reset_index(drop=True)
 
 
+# The story map's narrowest width in pixels at 1280x720 (its column beside the step's text); the
+# labels are placed for it so that none overlaps.
+STORY_MAP_WIDTH = 440.0
+
+
 def story_map_figure(package: Package, events: pd.DataFrame, *, height: int = 330) -> go.Figure:
     """Build the map of one step: framed on its place, the story's route so far drawn.
 
@@ -205,7 +211,8 @@ def story_map_figure(package: Package, events: pd.DataFrame, *, height: int = 33
     fig = map_figure(place_counts(so_far, package.places), visible_routes(package.routes, so_far),
                      package.regions, package.factions, selected_route_event=event_id,
                      extent=step_extent(package.places, place, previous,
-                                        story_places=events["frame_place"]))
+                                        story_places=events["frame_place"]),
+                     style=MapStyle(width=STORY_MAP_WIDTH, height=height))
     if len(stops) > 1:
         fig.add_trace(go.Scattergeo(
             lon=stops["lon"], lat=stops["lat"], mode="lines+markers", name="Story so far",

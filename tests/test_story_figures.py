@@ -100,7 +100,14 @@ def test_the_map_is_framed_on_the_steps_place_with_the_route_so_far(real, egypt)
     places = real.places.set_index("id")
     lon_range, lat_range = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
     kufa, fustat = places.loc["kufa"], places.loc["fustat"]
-    assert np.isclose(sum(lon_range) / 2, kufa["lon"]) and np.isclose(sum(lat_range) / 2, kufa["lat"])
+    # The frame is a Mercator box: Kufa stands in its middle third across and down, as drawn.
+    def mercator(lat):
+        return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+
+    across = (kufa["lon"] - lon_range[0]) / (lon_range[1] - lon_range[0])
+    south, north = mercator(np.array(lat_range))
+    down = (north - mercator(kufa["lat"])) / (north - south)
+    assert 1 / 3 < across < 2 / 3 and 1 / 3 < down < 2 / 3, (across, down)
     assert lon_range[0] < fustat["lon"] < lon_range[1] and lat_range[0] < fustat["lat"] < lat_range[1]
     route = trace(fig, "Story so far")
     assert list(route.lon) == [fustat["lon"], kufa["lon"]]

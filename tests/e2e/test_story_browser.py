@@ -149,6 +149,11 @@ def test_a_teacher_chooses_the_fall_of_egypt_and_steps_through_by_keyboard(open_
 def test_the_atlas_and_the_story_link_to_each_other_keeping_the_filters(open_page):
     """Test that the Atlas opens the selected event's story and the step links back with filters."""
     page = open_page("?event=kinana_killed&faction=ali")
+    # The linked event's card opens in a dialog over the page; close it to reach the link.
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=30_000)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
     link = page.get_by_role("link", name=re.compile("Tell this episode as a story"))
     expect(link).to_have_attribute("href", re.compile(r"story\?faction=ali&story=egypt_658&step=6"))
     # Streamlit opens Markdown links in a new tab: the story opens beside the Atlas.
