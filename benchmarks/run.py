@@ -509,6 +509,11 @@ def limits(rows: list[Row], profile: dict | None) -> list[str]:
                      f"beyond the floor's one chart of the same events: the rest of its script, "
                      f"{size(real.browser['redraw_bytes'])} sent instead of "
                      f"{size(real.floor['redraw_bytes'])}, and drawing two charts, one a map.")
+        rc, bc = real.browser["click_s"], real.floor["click_s"]
+        text += (f" A click on an event shows its card in {seconds(rc)}, {rc / bc:.1f}× the floor "
+                 f"page's {seconds(bc)}, receiving "
+                 f"{size(real.browser['click_bytes'])} on the websocket (the floor "
+                 f"{size(real.floor['click_bytes'])}).")
         paragraphs.append(text)
 
     sent = f["json_bytes"]

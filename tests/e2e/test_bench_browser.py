@@ -14,8 +14,9 @@ def test_the_browser_measures_the_floor_page(browser):
                             faction_label="Mu'awiya and the Syrians", card=run.FLOOR_CARD,
                             repeat=1)
     assert result["repeats"] == 1
-    assert result["redraw_s"] > 0 and result["redraw_bytes"] > 0
-    assert result["click_s"] > 0 and result["click_bytes"] > 0
+    # Seconds, not milliseconds: each step of the small page takes well under a minute.
+    assert 0 < result["redraw_s"] < 60 and 0 < result["click_s"] < 60
+    assert result["redraw_bytes"] > 0 and result["click_bytes"] > 0
     # Chromium gives the protocol's measures: a visit fetches Streamlit's scripts over HTTP.
     assert result["visit_http_decoded"] > 1_000_000 and result["visit_cpu_s"] > 0
-    assert result["server_peak_mb"] is None or result["server_peak_mb"] > 0
+    assert result["server_peak_mb"] > 10  # MiB of the server process, read from /proc
