@@ -110,7 +110,7 @@ _MARK_JS = """
 
 @contextmanager
 def chromium() -> Iterator[object]:
-    """Debian's Chromium, headless, as the browser tests launch it."""
+    """Debian's Chromium, headless, with background networking off; the browser tests use it too."""
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium")

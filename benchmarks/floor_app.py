@@ -11,6 +11,7 @@ as they time the atlas (``benchmarks/browser.py``). Run by ``streamlit run``; no
 
 import csv
 import re
+from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st  # noqa: TID251 - a Streamlit page of its own, served only by the benchmark
@@ -24,8 +25,8 @@ WEBGL_ABOVE = 5000
 _FIRST_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    path = data_dir() / f"{name}.csv"
+def _rows(folder: Path, name: str) -> list[dict[str, str]]:
+    path = folder / f"{name}.csv"
     if not path.exists():
         return []
     with open(path, encoding="utf-8-sig", newline="") as table:
@@ -33,14 +34,14 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 @st.cache_resource
-def _package() -> tuple[list[dict], dict[str, str]]:
+def _package(folder: Path) -> tuple[list[dict], dict[str, str]]:
     """The dated events (id, title, summary, date, factions) and the factions' names."""
-    people = {p["id"]: p.get("faction_id", "") for p in _rows("people")}
+    people = {p["id"]: p.get("faction_id", "") for p in _rows(folder, "people")}
     extra: dict[str, set[str]] = {}
-    for row in _rows("participants"):
+    for row in _rows(folder, "participants"):
         extra.setdefault(row["event_id"], set()).add(people.get(row["person_id"], ""))
     events = []
-    for row in _rows("events"):
+    for row in _rows(folder, "events"):
         found = _FIRST_DATE.search(row.get("start", ""))
         if not found:
             continue
@@ -49,7 +50,7 @@ def _package() -> tuple[list[dict], dict[str, str]]:
                        "date": f"{year}-{month or '01'}-{day or '01'}",
                        "faction": row["faction_id"],
                        "factions": ({row["faction_id"]} | extra.get(row["id"], set())) - {""}})
-    return events, {f["id"]: f["name"] for f in _rows("factions")}
+    return events, {f["id"]: f["name"] for f in _rows(folder, "factions")}
 
 
 def _reset() -> None:
@@ -57,7 +58,7 @@ def _reset() -> None:
 
 
 st.set_page_config(page_title="Floor", layout="wide")
-events, names = _package()
+events, names = _package(data_dir())
 with st.sidebar:
     chosen = st.multiselect("Factions", list(names), key=FACTIONS_KEY, format_func=names.get,
                             placeholder="All factions")

@@ -106,3 +106,20 @@ def test_hotspots_name_functions_without_machine_paths(tiny):
     names = [name for phase in result.values() for kind in phase.values() for name, *_ in kind]
     assert names and not any(str(ROOT) in name or name.startswith("/") for name in names)
     assert any(name.startswith("atlas/") for name in names)
+
+
+def test_the_floor_page_draws_the_same_events_as_the_atlas(tiny_package_dir, tiny_package,
+                                                           monkeypatch):
+    """Test that the floor page shows one point per event of the package it is pointed at."""
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv(DATA_ENV, str(tiny_package_dir))
+    at = AppTest.from_file(str(run.FLOOR_APP), default_timeout=60).run()
+    assert not at.exception
+    assert "Showing 5 of 5 events." in at.markdown[0].value
+    drawn = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert sorted(row[0] for row in drawn["customdata"]) == sorted(tiny_package.events["id"])
+    at.multiselect[0].select("syrians").run()
+    assert "Showing 1 of 5 events." in at.markdown[0].value

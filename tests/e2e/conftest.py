@@ -5,17 +5,15 @@ No browser is downloaded: the tests launch the `chromium` on the PATH (Debian's 
 to look at.
 """
 
-import shutil
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from atlas.paths import ROOT
+from benchmarks.browser import chromium
 from benchmarks.serve import streamlit_server
 
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 STARTUP_TIMEOUT = 90
 PROJECTOR = {"width": 1280, "height": 720}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
@@ -37,13 +35,9 @@ def fresh_server_url():
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, headless, with background networking off."""
-    executable = shutil.which("chromium")
-    assert executable, "The browser tests need Debian's chromium: apt-get install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    """Debian's Chromium, headless, with background networking off (as the benchmark runs it)."""
+    with chromium() as launched:
+        yield launched
 
 
 class Requests(list):
