@@ -9,6 +9,7 @@ choose the app's package set, whatever the shell running pytest has.
 import json
 import shutil
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -175,21 +176,29 @@ def write_package(root: Path, tables=None, geo=None, text: str = TINY_TEXT) -> P
     return data
 
 
-def _read_only(root: Path) -> None:
-    for path in root.rglob("*"):
+def _read_only(root: Path) -> dict[str, bytes]:
+    """Make the files under ``root`` read-only; return their contents by relative path."""
+    contents = {}
+    for path in sorted(root.rglob("*")):
         if path.is_file():
             path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            contents[str(path.relative_to(root))] = path.read_bytes()
+    return contents
 
 
 @pytest.fixture(scope="session")
-def tiny_package_dir(tmp_path_factory) -> Path:
+def tiny_package_dir(tmp_path_factory) -> Iterator[Path]:
     """The unchanged tiny package, written once per session (read-only); its data folder.
 
-    Its layers are in ``tiny_package_dir.parent / "geo"``.
+    Its layers are in ``tiny_package_dir.parent / "geo"``. The session fails if a test changed
+    it (file modes do not stop a test run as root).
     """
     data = write_package(tmp_path_factory.mktemp("tiny"))
-    _read_only(data.parent)
-    return data
+    written = _read_only(data.parent)
+    yield data
+    now = {str(p.relative_to(data.parent)): p.read_bytes()
+           for p in sorted(data.parent.rglob("*")) if p.is_file()}
+    assert now == written, "a test changed the shared tiny package; use tiny_package_copy"
 
 
 @pytest.fixture(scope="session")

@@ -228,11 +228,11 @@ def test_a_missing_required_column_rejects_every_row_and_says_so(tmp_path):
     assert package.counts["factions"] == TableCount(read=3, shown=0, rejected=3)
 
 
-def test_a_missing_table_file_is_reported(tmp_path):
+def test_a_missing_table_file_is_reported(tiny_package_copy):
     """Test that a missing CSV is reported by name and the rest still loads."""
-    data = write_package(tmp_path)
+    data = tiny_package_copy
     (data / "participants.csv").unlink()
-    package = load_package(data, tmp_path / "geo")
+    package = load_package(data, data.parent / "geo")
     assert ("participants.csv", None, None, None, ERROR) in located(package)
     assert len(package.events) == 5
 
@@ -256,11 +256,11 @@ def test_a_route_for_an_unknown_event_is_reported_on_its_feature(tmp_path):
     assert package.routes.empty
 
 
-def test_an_unreadable_descriptor_is_a_problem_not_a_traceback(tmp_path):
+def test_an_unreadable_descriptor_is_a_problem_not_a_traceback(tiny_package_copy):
     """Test that broken JSON in datapackage.json becomes one problem."""
-    data = write_package(tmp_path)
+    data = tiny_package_copy
     (data / "datapackage.json").write_text("{not json", encoding="utf-8")
-    package = load_package(data, tmp_path / "geo")
+    package = load_package(data, data.parent / "geo")
     assert package.problems[0].file == "datapackage.json"
     assert package.events.empty
 
@@ -558,12 +558,12 @@ def test_rows_with_bytes_that_are_not_utf8_are_reported_and_left_out():
     assert package.counts["events"] == TableCount(read=3, shown=2, rejected=1)
 
 
-def test_non_utf8_bytes_in_a_described_table_do_not_crash(tmp_path):
+def test_non_utf8_bytes_in_a_described_table_do_not_crash(tiny_package_copy):
     """Test that a bad byte in a described package's events is one located error."""
-    data = write_package(tmp_path)
+    data = tiny_package_copy
     raw = (data / "events.csv").read_bytes().replace(b"A siege.", b"A si\xe8ge.")
     (data / "events.csv").write_bytes(raw)
-    package = load_package(data, tmp_path / "geo")
+    package = load_package(data, data.parent / "geo")
     assert any(p.row == 3 and "UTF-8" in p.message for p in package.errors)
     assert "siege" not in set(package.events["id"])
 
@@ -709,13 +709,13 @@ def test_read_equals_shown_plus_rejected_for_the_real_and_a_broken_package(tmp_p
     lambda d: d["resources"].append({"name": "extra", "path": 7}),
     lambda d: d["resources"].pop(1),
 ])
-def test_an_odd_descriptor_is_reported_not_a_crash(tmp_path, edit):
+def test_an_odd_descriptor_is_reported_not_a_crash(tiny_package_copy, edit):
     """Test that a hand-written datapackage.json with odd parts still loads the events."""
-    data = write_package(tmp_path)
+    data = tiny_package_copy
     descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     edit(descriptor)
     (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    package = load_package(data, tmp_path / "geo")
+    package = load_package(data, data.parent / "geo")
     assert not crash_guards(package.problems)
     assert len(package.events) == 5
     assert all(count.adds_up for count in package.counts.values())
