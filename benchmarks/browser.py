@@ -115,7 +115,8 @@ def chromium() -> Iterator[object]:
 
     executable = shutil.which("chromium")
     if not executable:
-        raise RuntimeError("the browser measures need Debian's chromium: apt-get install chromium")
+        raise RuntimeError("the browser tests and measures need Debian's chromium: "
+                           "apt-get install chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
