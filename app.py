@@ -16,7 +16,8 @@ page = st.navigation([
     st.Page("pages/about.py", title="About and data", url_path="about"),
 ])
 shown = view.read(page.url_path)
-sidebar.draw(shown)
+# The story is told full screen: no filter widgets to Tab through; its links carry the filters.
+sidebar.draw(shown, filters=page.url_path != "story")
 sidebar.rerun_on_reconnect()
 sidebar.upload_banner()
 with view.serve(shown):

@@ -91,7 +91,7 @@ def test_next_previous_first_and_last_move_through_the_story():
 def test_the_step_buttons_have_keyboard_shortcuts():
     """Test that the arrow keys, Home and End are bound to the step buttons."""
     at = story_app({"story": "egypt_658", "step": "4"})
-    shortcuts = {b.label: b.proto.shortcut for b in at.button if b.label != "Reset"}
+    shortcuts = {b.label: b.proto.shortcut for b in at.button}
     assert shortcuts == {"Previous": "left", "Next": "right", "First": "home", "Last": "end"}
 
 
@@ -134,7 +134,7 @@ def test_the_handout_lays_out_every_step():
     text = markdown_text(at)
     assert text.count("**Date:**") == 8
     assert "How the date is known:" in text
-    assert not at.get("plotly_chart") and not at.main.button
+    assert not at.get("plotly_chart") and not at.button
 
 
 def test_the_tiny_package_is_told_by_episode(tiny_app):  # noqa: F811 - the fixture

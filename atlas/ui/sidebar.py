@@ -34,12 +34,12 @@ def _watch(name: str) -> dict:
     return {"key": KEY[name], "on_change": view.widget_changed, "args": (name,)}
 
 
-def draw(shown: View) -> None:
-    """Draw the view's widgets in the sidebar, showing ``shown``, and the package's counts."""
+def draw(shown: View, filters: bool = True) -> None:
+    """Draw the package's counts in the sidebar and, with ``filters``, the widgets showing ``shown``."""
     package, vocabulary = shown.package, shown.vocabulary
     with st.sidebar:
         st.caption(counts_line(package))
-    if not package_usable(package):
+    if not filters or not package_usable(package):
         return
     view.seed_widgets(shown)
     factions = package.factions.set_index("id")["name"]
