@@ -41,12 +41,11 @@ if state.focus_place:
 def charts_and_card(shown: view.View, selection: Selection) -> None:
     """The charts, the event picker and the card: choosing an event reruns only these.
 
-    A click that changes more than the selection (a place on the map, a month's bubble) reruns
-    the whole page, whose title, counts and tables depend on it.
+    A click that changes more than the selection (a place on the map, a month's bubble) then
+    reruns the whole page, whose title, counts and tables depend on it; the charts are drawn
+    first, so that they are updated in place rather than taken down and drawn anew.
     """
     now = view.refreshed(shown)
-    if now.state.with_(event="") != shown.state.with_(event=""):
-        st.rerun()
     state, package = now.state, now.package
     selected_place = event_place(package, state.event)
     timeline, geography = st.columns(2, gap="small")
@@ -85,6 +84,8 @@ def charts_and_card(shown: view.View, selection: Selection) -> None:
         if view.card_to_open():
             ui.card_dialog(detail)
         ui.event_card(detail)
+    if state.with_(event="") != shown.state.with_(event=""):
+        st.rerun()
 
 
 charts_and_card(shown, selection)
