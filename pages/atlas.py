@@ -6,7 +6,7 @@ import streamlit as st
 
 from atlas.detail import event_detail, event_place, place_name
 from atlas.figures import event_extent, map_extent, map_figure, place_counts, timeline_figure
-from atlas.filters import Selection, apply_filters, visible_routes
+from atlas.filters import apply_filters, visible_routes
 from atlas.maplabels import NORMAL_MAP, PROJECTOR_MAP
 from atlas.presets import episode_presets
 from atlas.story import story_link
@@ -36,59 +36,43 @@ if state.focus_place:
               "show every place",
               on_click=view.clear_focus_place)
 
+selected_place = event_place(package, state.event)
+timeline, geography = st.columns(2, gap="small")
+with timeline:
+    st.plotly_chart(
+        timeline_figure(selection.events, package.factions, lane=state.lane,
+                        lane_order=list(package.episodes["name"]), axis=state.axis,
+                        window=(state.start, state.end), source_dates=package.source_dates,
+                        selected=state.event, attestations=package.attestations,
+                        sources=package.sources,
+                        style=replace(PROJECTOR if state.projector else NORMAL, ink=ui.ink())),
+        key=view.TIMELINE_KEY, on_select=view.on_timeline_select, selection_mode="points",
+        config=ui.PLOTLY_CONFIG, width="stretch",
+    )
+    ui.faction_key(package.factions, selection.events["faction_id"])
+    ui.timeline_key(state.axis)
+with geography:
+    st.plotly_chart(
+        map_figure(place_counts(selection.events, package.places),
+                   visible_routes(package.routes, selection.events), package.regions,
+                   package.factions,
+                   selected_place=selected_place,
+                   focus_place=state.focus_place, selected_route_event=state.event,
+                   extent=event_extent(package.places, package.routes, selected_place,
+                                       state.event) or map_extent(package.places),
+                   style=PROJECTOR_MAP if state.projector else NORMAL_MAP),
+        key=view.MAP_KEY, on_select=view.on_map_select, selection_mode="points",
+        config=ui.PLOTLY_CONFIG, width="stretch",
+    )
 
-@st.fragment
-def charts_and_card(shown: view.View, selection: Selection) -> None:
-    """The charts, the event picker and the card: choosing an event reruns only these.
-
-    A click that changes more than the selection (a place on the map, a month's bubble) then
-    reruns the whole page, whose title, counts and tables depend on it; the charts are drawn
-    first, so that they are updated in place rather than taken down and drawn anew.
-    """
-    now = view.refreshed(shown)
-    state, package = now.state, now.package
-    selected_place = event_place(package, state.event)
-    timeline, geography = st.columns(2, gap="small")
-    with timeline:
-        st.plotly_chart(
-            timeline_figure(selection.events, package.factions, lane=state.lane,
-                            lane_order=list(package.episodes["name"]), axis=state.axis,
-                            window=(state.start, state.end), source_dates=package.source_dates,
-                            selected=state.event, attestations=package.attestations,
-                            sources=package.sources,
-                            style=replace(PROJECTOR if state.projector else NORMAL, ink=ui.ink())),
-            key=view.TIMELINE_KEY, on_select=view.on_timeline_select, selection_mode="points",
-            config=ui.PLOTLY_CONFIG, width="stretch",
-        )
-        ui.faction_key(package.factions, selection.events["faction_id"])
-        ui.timeline_key(state.axis)
-    with geography:
-        st.plotly_chart(
-            map_figure(place_counts(selection.events, package.places),
-                       visible_routes(package.routes, selection.events), package.regions,
-                       package.factions,
-                       selected_place=selected_place,
-                       focus_place=state.focus_place, selected_route_event=state.event,
-                       extent=event_extent(package.places, package.routes, selected_place,
-                                           state.event) or map_extent(package.places),
-                       style=PROJECTOR_MAP if state.projector else NORMAL_MAP),
-            key=view.MAP_KEY, on_select=view.on_map_select, selection_mode="points",
-            config=ui.PLOTLY_CONFIG, width="stretch",
-        )
-
-    ui.event_picker(selection.events, package, state.event)
-    st.markdown(f"[:material/slideshow: Tell this episode as a story]"
-                f"({story_link(package, state, shown.default)})")
-    detail = event_detail(package, state.event) if state.event else None
-    if detail is not None:
-        if view.card_to_open():
-            ui.card_dialog(detail)
-        ui.event_card(detail)
-    if state.with_(event="") != shown.state.with_(event=""):
-        st.rerun()
-
-
-charts_and_card(shown, selection)
+ui.event_picker(selection.events, package, state.event)
+st.markdown(f"[:material/slideshow: Tell this episode as a story]"
+            f"({story_link(package, state, shown.default)})")
+detail = event_detail(package, state.event) if state.event else None
+if detail is not None:
+    if view.card_to_open():
+        ui.card_dialog(detail)
+    ui.event_card(detail)
 
 with st.expander(f"Table of the {len(selection.events)} events shown (for screen readers)"):
     ui.table_of_events(selection.events)

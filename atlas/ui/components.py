@@ -97,7 +97,6 @@ def event_picker(events, package: Package, selected: str) -> None:
     if selected and selected not in set(options) and (package.events["id"] == selected).any():
         options.append(selected)
     titles = package.events[package.events["id"].isin(options)].set_index("id")
-    st.session_state[KEY["event"]] = selected  # the view's selection, also in a fragment's rerun
     st.selectbox(
         "Event to read", options, key=KEY["event"], on_change=view.widget_changed, args=("event",),
         format_func=lambda i: "(click an event on the timeline, or choose one here)" if not i

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -108,12 +108,6 @@ def current() -> View:
         PagesManager.uses_pages_directory = False
         st.rerun()
     return view
-
-
-def refreshed(shown: View) -> View:
-    """``shown`` with the filters the URL holds now: a fragment's own rerun, where app.py did not run."""
-    state, _ = _state_in_url()
-    return replace(shown, state=state, notices=())
 
 
 def seed_widgets(view: View) -> None:
