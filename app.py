@@ -1,15 +1,12 @@
-"""Fitna Atlas: entry point. Page config, navigation and the shared sidebar; no data logic."""
+"""Fitna Atlas: entry point. Page config, navigation, the view read from the URL, the shared sidebar."""
 
 import streamlit as st
 
-from atlas import ui
+from atlas.ui import components, sidebar, view
 
 st.set_page_config(page_title="Fitna Atlas", layout="wide")
-ui.keep_view_state()
-ui.compact_layout()
-
-package = ui.cached_package()
-pages = st.navigation([
+components.style("app.css")
+page = st.navigation([
     st.Page("pages/atlas.py", title="Atlas", default=True),
     st.Page("pages/story.py", title="Story", url_path="story"),
     st.Page("pages/compare.py", title="Compare the sources", url_path="compare"),
@@ -18,8 +15,10 @@ pages = st.navigation([
     st.Page("pages/places.py", title="Places", url_path="places"),
     st.Page("pages/about.py", title="About and data", url_path="about"),
 ])
-with st.sidebar:
-    st.caption(ui.counts_line(package))
-ui.rerun_on_reconnect()
-ui.upload_banner()
-pages.run()
+shown = view.read(page.url_path)
+# The story is told full screen: no filter widgets to Tab through; its links carry the filters.
+sidebar.draw(shown, filters=page.url_path != "story")
+sidebar.rerun_on_reconnect()
+sidebar.upload_banner()
+with view.serve(shown):
+    page.run()

@@ -77,6 +77,8 @@ JULIAN_MONTH_NAMES = (
     "November",
     "December",
 )
+# The short names every label of a month uses: the window slider, the title, the presets.
+MONTH_ABBREVIATIONS = tuple(name[:3] for name in JULIAN_MONTH_NAMES)
 AH_MONTH_NAMES = (
     "Muharram",
     "Safar",
@@ -359,6 +361,18 @@ def month_index(year: int, month: int) -> int:
         ``year * 12 + (month - 1)``.
     """
     return year * 12 + (month - 1)
+
+
+def month_label(index: int) -> str:
+    """Return 'May 656' for a month index (:func:`month_index`)."""
+    year, month = divmod(index, 12)
+    return f"{MONTH_ABBREVIATIONS[month]} {year}"
+
+
+def label_month(label: str) -> int:
+    """Return the month index of a :func:`month_label` ('May 656')."""
+    name, year = label.split(" ")
+    return int(year) * 12 + MONTH_ABBREVIATIONS.index(name)
 
 
 def month_bounds(index: int) -> tuple[int, int]:

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from atlas import schema
-from atlas.dates import jdn_to_julian, month_index
+from atlas.dates import MONTH_ABBREVIATIONS, jdn_to_julian, month_index
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # A title that already names years ("Fitna Atlas, 654–658") loses them: the window says them.
 _TRAILING_YEARS = re.compile(r"[,:]?\s*\d{1,4}\s*[–-]\s*\d{1,4}\s*(CE|AD)?\s*$")
 
@@ -67,13 +66,14 @@ def window_words(start: int, end: int) -> str:
     """The window in words: '654–658' for whole years, 'May–Jun 656', 'Dec 656 – Feb 657'."""
     first_year, first_month = divmod(start, 12)
     last_year, last_month = divmod(end, 12)
+    first, last = MONTH_ABBREVIATIONS[first_month], MONTH_ABBREVIATIONS[last_month]
     if first_month == 0 and last_month == 11:
         return f"{first_year}" if first_year == last_year else f"{first_year}–{last_year}"
     if first_year == last_year:
         if first_month == last_month:
-            return f"{_MONTHS[first_month]} {first_year}"
-        return f"{_MONTHS[first_month]}–{_MONTHS[last_month]} {first_year}"
-    return f"{_MONTHS[first_month]} {first_year} – {_MONTHS[last_month]} {last_year}"
+            return f"{first} {first_year}"
+        return f"{first}–{last} {first_year}"
+    return f"{first} {first_year} – {last} {last_year}"
 
 
 def window_title(title: str, start: int, end: int) -> str:

@@ -4,23 +4,21 @@ import datetime
 
 import streamlit as st
 
-from atlas import ui
 from atlas.detail import sources_table
 from atlas.export import app_bibtex, app_citation, event_citation
 from atlas.filters import apply_filters
+from atlas.ui import components as ui
+from atlas.ui import panels, sidebar, source, view
 
-ui.run_through_app()
-
-package = ui.cached_package()
-state = ui.page_view(package)
-ui.write_url(state, ui.cached_vocabulary())
-descriptor = ui.cached_descriptor()
+shown = view.current()
+package, state = shown.package, shown.state
+descriptor = source.cached_descriptor()
 
 st.title("About the atlas and its data")
-ui.show_url_notices()
+ui.show_notices(shown.notices)
 st.markdown(ui.plain(descriptor.get("description", "")))
-st.markdown(ui.ABOUT_TEXT)
-st.markdown(ui.counts_line(package))
+st.markdown(ui.prose("about.md"))
+st.markdown(sidebar.counts_line(package))
 
 st.header("Sources and their licences")
 st.dataframe(sources_table(package.sources), hide_index=True, width="stretch")
@@ -47,7 +45,7 @@ if chosen:
 
 st.header("Download what the filters show")
 st.markdown(f"**{selection.summary}**")
-ui.export_panel(package, events, key="data")
+panels.export_panel(package, events, key="data")
 
 st.header("Validation report")
 errors = package.errors
@@ -56,8 +54,8 @@ if errors:
              "problem is listed below with its file, row, column and value.")
 else:
     st.success("The data package validates: every event has a verbatim quote in its source.")
-ui.validation_report(package)
+panels.validation_report(package)
 
 st.header("Bring your own data")
-st.markdown(ui.UPLOAD_TEXT)
-ui.upload_form()
+st.markdown(ui.prose("upload.md"))
+panels.upload_form()

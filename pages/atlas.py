@@ -4,7 +4,6 @@ from dataclasses import replace
 
 import streamlit as st
 
-from atlas import ui
 from atlas.detail import event_detail, event_place, place_name
 from atlas.figures import event_extent, map_extent, map_figure, place_counts, timeline_figure
 from atlas.filters import apply_filters, visible_routes
@@ -12,32 +11,30 @@ from atlas.maplabels import NORMAL_MAP, PROJECTOR_MAP
 from atlas.presets import episode_presets
 from atlas.story import story_link
 from atlas.timeline import NORMAL, PROJECTOR
+from atlas.ui import components as ui
+from atlas.ui import panels, sidebar, view
 
-ui.run_through_app()
-
-package = ui.cached_package()
-if not ui.package_usable(package):
+shown = view.current()
+package, state = shown.package, shown.state
+if not sidebar.package_usable(package):
     st.error("The data package could not be loaded. Run `python -m atlas validate` for details.")
     ui.show_data_problems(package)
     st.stop()
 
-state = ui.page_view(package)
-ui.write_url(state, ui.cached_vocabulary())
-
 ui.page_style(state.projector)
 st.title(ui.atlas_title(package, state))
-ui.show_url_notices()
+ui.show_notices(shown.notices)
 ui.show_data_problems(package)
 selection = apply_filters(package, state)
-vocabulary = ui.cached_vocabulary()
+vocabulary = shown.vocabulary
 ui.view_bar(episode_presets(package.events, package.episodes,
-                            (vocabulary.window_min, vocabulary.window_max)), state)
+                            (vocabulary.window_min, vocabulary.window_max)), shown)
 
 st.markdown(f"**{selection.summary}**")
 if state.focus_place:
     st.button(f"Showing only events at {ui.plain(place_name(package, state.focus_place))}: "
               "show every place",
-              on_click=ui.clear_focus_place)
+              on_click=view.clear_focus_place)
 
 selected_place = event_place(package, state.event)
 timeline, geography = st.columns(2, gap="small")
@@ -49,7 +46,7 @@ with timeline:
                         selected=state.event, attestations=package.attestations,
                         sources=package.sources,
                         style=replace(PROJECTOR if state.projector else NORMAL, ink=ui.ink())),
-        key=ui.TIMELINE_KEY, on_select=ui.on_timeline_select, selection_mode="points",
+        key=view.TIMELINE_KEY, on_select=view.on_timeline_select, selection_mode="points",
         config=ui.PLOTLY_CONFIG, width="stretch",
     )
     ui.faction_key(package.factions, selection.events["faction_id"])
@@ -64,16 +61,16 @@ with geography:
                    extent=event_extent(package.places, package.routes, selected_place,
                                        state.event) or map_extent(package.places),
                    style=PROJECTOR_MAP if state.projector else NORMAL_MAP),
-        key=ui.MAP_KEY, on_select=ui.on_map_select, selection_mode="points",
+        key=view.MAP_KEY, on_select=view.on_map_select, selection_mode="points",
         config=ui.PLOTLY_CONFIG, width="stretch",
     )
 
 ui.event_picker(selection.events, package, state.event)
 st.markdown(f"[:material/slideshow: Tell this episode as a story]"
-            f"({story_link(package, state, ui.cached_vocabulary().default_state())})")
+            f"({story_link(package, state, shown.default)})")
 detail = event_detail(package, state.event) if state.event else None
 if detail is not None:
-    if ui.card_to_open():
+    if view.card_to_open():
         ui.card_dialog(detail)
     ui.event_card(detail)
 
@@ -83,4 +80,4 @@ if len(selection.undated):
     st.subheader("Matching events with no usable date")
     ui.table_of_events(selection.undated)
 with st.expander("Download the events shown (CSV, JSON, GeoJSON, Linked Places)"):
-    ui.export_panel(package, selection.matching, key="atlas")
+    panels.export_panel(package, selection.matching, key="atlas")

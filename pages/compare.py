@@ -2,31 +2,28 @@
 
 import streamlit as st
 
-from atlas import ui
 from atlas.compare import MATRIX_SYMBOLS, dispute_keys, silent_sources, source_matrix
 from atlas.filters import apply_filters
+from atlas.ui import components as ui
+from atlas.ui import panels, source, view
 
-ui.run_through_app()
-
-package = ui.cached_package()
-all_disputes = ui.all_disputes(package)
+shown = view.current()
+package, state = shown.package, shown.state
+all_disputes = source.all_disputes(package)
 fields = sorted(set(all_disputes["field"]))
-state = ui.page_view(package, page_params=("sort", "field"))
-sort = ui.page_choice("sort", {"date", "episode"}) or "date"
-field_choice = ui.page_choice("field", set(fields))
-ui.write_url(state, ui.cached_vocabulary(),
-             {"sort": "" if sort == "date" else sort, "field": field_choice})
 
 st.title("Compare the sources")
-ui.show_url_notices()
+ui.show_notices(shown.notices)
+sort = view.page_choice(shown, "sort", {"date", "episode"}, default="date")
+field_choice = view.page_choice(shown, "field", set(fields))
 selection = apply_filters(package, state)
 events = selection.matching
 st.markdown(f"**{selection.summary}** The authorities a source cites can be chosen in the "
             "sidebar like sources; each speaks in its own column below.")
 
 st.header("Who attests what")
-st.radio("Order events by", ["date", "episode"], key=ui.page_key("sort"), horizontal=True,
-         format_func=str.capitalize)
+st.radio("Order events by", ["date", "episode"], key=view.page_key("sort"), horizontal=True,
+         format_func=str.capitalize, on_change=view.param_changed, args=("sort", "date"))
 matrix = source_matrix(package, events, sort=sort, limit=ui.TABLE_LIMIT)
 if len(events) > ui.TABLE_LIMIT:
     st.caption(f"The first {ui.TABLE_LIMIT} of {len(events)} events; narrow the filters to see "
@@ -46,8 +43,9 @@ st.caption("Each cell: " + " · ".join(MATRIX_SYMBOLS.values())
            + " (attested with a version another source contradicts). Click a column to sort.")
 
 st.header("Disputed points")
-st.selectbox("Field in dispute", [""] + fields, key=ui.page_key("field"),
-             format_func=lambda f: f or "every field")
+st.selectbox("Field in dispute", [""] + fields, key=view.page_key("field"),
+             format_func=lambda f: f or "every field", on_change=view.param_changed,
+             args=("field",))
 # The filtered points are a subset of the whole table, already built and in the same order.
 disputes = all_disputes[all_disputes["event_id"].isin(events["id"])]
 if field_choice:
@@ -75,6 +73,6 @@ for event_id, point in keys[:ui.LIST_LIMIT]:
         if silent:
             st.caption("Also attest the event without a version of this point: "
                        + ui.plain(", ".join(f"{labels.get(s, s)} ({s})" for s in silent)))
-ui.download_disputes(disputes)
+panels.download_disputes(disputes)
 with st.expander("Download the events shown (CSV, JSON, GeoJSON, Linked Places)"):
-    ui.export_panel(package, events, key="compare")
+    panels.export_panel(package, events, key="compare")

@@ -2,21 +2,19 @@
 
 import streamlit as st
 
-from atlas import ui
 from atlas.figures import timeline_figure
 from atlas.filters import apply_filters
 from atlas.registry import people_table, person_events, person_relations, spellings
+from atlas.ui import components as ui
+from atlas.ui import view
 
-ui.run_through_app()
-
-package = ui.cached_package()
+shown = view.current()
+package, state = shown.package, shown.state
 people = package.people.set_index("id", drop=False)
-state = ui.page_view(package, page_params=("who",))
-chosen = ui.page_choice("who", set(people.index))
-ui.write_url(state, ui.cached_vocabulary(), {"who": chosen})
 
 st.title("People")
-ui.show_url_notices()
+ui.show_notices(shown.notices)
+chosen = view.page_choice(shown, "who", set(people.index))
 selection = apply_filters(package, state)
 involved = set(package.participants.loc[
     package.participants["event_id"].isin(selection.matching["id"]), "person_id"])

@@ -2,21 +2,19 @@
 
 import streamlit as st
 
-from atlas import ui
 from atlas.figures import map_figure, place_counts
 from atlas.filters import apply_filters
 from atlas.registry import place_events, place_links, places_table, spellings
+from atlas.ui import components as ui
+from atlas.ui import view
 
-ui.run_through_app()
-
-package = ui.cached_package()
+shown = view.current()
+package, state = shown.package, shown.state
 places = package.places.set_index("id", drop=False)
-state = ui.page_view(package, page_params=("gaz",))
-chosen = ui.page_choice("gaz", set(places.index))
-ui.write_url(state, ui.cached_vocabulary(), {"gaz": chosen})
 
 st.title("Places")
-ui.show_url_notices()
+ui.show_notices(shown.notices)
+chosen = view.page_choice(shown, "gaz", set(places.index))
 selection = apply_filters(package, state)
 in_view = set(selection.matching["place_id"])
 table = places_table(package)

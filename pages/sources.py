@@ -2,21 +2,20 @@
 
 import streamlit as st
 
-from atlas import ui
 from atlas.compare import coverage
 from atlas.filters import apply_filters
 from atlas.passages import cited_share, passages_html, text_passages, uncited_gaps
+from atlas.ui import components as ui
+from atlas.ui import view
 
-ui.run_through_app()
-
-package = ui.cached_package()
+shown = view.current()
+package, state = shown.package, shown.state
 sources = package.sources.set_index("id", drop=False)
-state = ui.page_view(package, page_params=("src",))
-chosen = ui.page_choice("src", set(sources.index)) or (sources.index[0] if len(sources) else "")
-ui.write_url(state, ui.cached_vocabulary(), {"src": chosen})
 
 st.title("Sources")
-ui.show_url_notices()
+ui.show_notices(shown.notices)
+chosen = view.page_choice(shown, "src", set(sources.index),
+                          default=sources.index[0] if len(sources) else "")
 selection = apply_filters(package, state)
 events = selection.matching
 st.markdown(f"**{selection.summary}** Coverage below counts the events the filters show.")
@@ -32,8 +31,9 @@ if not chosen:
     st.info("The data package has no sources.")
     st.stop()
 
-st.radio("Source to read", list(sources.index), key=ui.page_key("src"), horizontal=True,
-         format_func=lambda i: f"{sources.at[i, 'short']} ({i})")
+st.radio("Source to read", list(sources.index), key=view.page_key("src"), horizontal=True,
+         format_func=lambda i: f"{sources.at[i, 'short']} ({i})", on_change=view.param_changed,
+         args=("src",))
 source = sources.loc[chosen]
 st.subheader(ui.plain(source["title"]))
 record = [f"**Work:** {ui.plain(source['work_title'])}",

@@ -7,25 +7,10 @@ step live in the URL. With ``view=handout`` the whole story is laid out for prin
 
 import streamlit as st
 
-from atlas import escape, story, ui
+from atlas import escape, story
 from atlas.story_figures import story_map_figure, story_timeline_figure
-
-# Tight type for a projector, and a print layout: no app chrome, no step split across pages.
-STORY_CSS = """<style>
-[data-testid='stMainBlockContainer']{padding-top:.9rem;padding-bottom:0}
-[data-testid='stHeader']{background:transparent;pointer-events:none}
-[data-testid='stHeader'] button{pointer-events:auto}
-.story-live{margin:0;font-size:1rem;color:#555}
-.story-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-h2.story-title{margin:0 0 .2rem 0;padding:0;font-size:1.9rem;line-height:1.2}
-.st-key-story_sources [data-testid='stMarkdownContainer'] p{margin-bottom:.25rem}
-@media print{
- [data-testid='stSidebar'],[data-testid='stHeader'],[data-testid='stToolbar'],
- [data-testid='stSidebarCollapsedControl'],[data-testid='stDecoration']{display:none!important}
- [data-testid='stMainBlockContainer']{padding:0!important;max-width:100%!important}
- [class*='st-key-handout_step']{break-inside:avoid;page-break-inside:avoid}
-}
-</style>"""
+from atlas.ui import components as ui
+from atlas.ui import sidebar, source, view
 
 
 def as_html(text: str) -> str:
@@ -75,41 +60,32 @@ def handout_step(step: story.Step) -> None:
         step_sources(step)
 
 
-ui.run_through_app()
 st.set_page_config(initial_sidebar_state="collapsed")
 
-package = ui.cached_package()
-if not ui.package_usable(package):
+shown = view.current()
+package, state = shown.package, shown.state
+if not sidebar.package_usable(package):
     st.error("The data package could not be loaded. Run `python -m atlas validate` for details.")
     ui.show_data_problems(package)
     st.stop()
 
-vocabulary = ui.cached_vocabulary()
-ui.init_state_from_url(vocabulary, page_params=story.PARAMS)
-state = ui.current_state(vocabulary)
-filters = state.to_query(vocabulary.default_state())
-stories = ui.cached_stories()
+filters = state.to_query(shown.default)
+stories = source.cached_stories()
 if not stories:
     st.title("Stories")
     st.info("This data package has no dated events, so there is no story to tell.",
             icon=":material/info:")
     st.stop()
 
-STORY, STEP = ui.page_key("story"), ui.page_key("step")
-if st.session_state.get(STORY) not in stories:
-    position = story.read_position(st.query_params.to_dict(), stories)
-    st.session_state[STORY], st.session_state[STEP] = position.story, position.step
-    for notice in position.notices:
-        st.info(ui.plain(notice), icon=":material/info:")
-ui.show_url_notices()
-chosen = stories[st.session_state[STORY]]
-number = story.clamp_step(st.session_state.get(STEP, 1), chosen)
-handout = st.query_params.get(story.VIEW_PARAM) == story.HANDOUT
-st.markdown(STORY_CSS, unsafe_allow_html=True)
+position = story.read_position({name: values[-1] for name, values in shown.page.items()}, stories)
+ui.show_notices([*shown.notices, *position.notices])
+chosen = stories[position.story]
+number = position.step
+handout = shown.page.get(story.VIEW_PARAM, ("",))[-1] == story.HANDOUT
+ui.style("story.css")
 
 if handout:
-    ui.write_url(state, vocabulary, {story.STORY_PARAM: chosen.id,
-                                     story.VIEW_PARAM: story.HANDOUT})
+    view.set_params(**{story.STORY_PARAM: chosen.id, story.STEP_PARAM: ""})
     st.title(ui.plain(chosen.title))
     st.markdown(ui.plain(chosen.description))
     st.markdown(f"[Back to the story]({story.story_url(chosen.id, 1, filters)}) · "
@@ -122,20 +98,22 @@ if handout:
 
 def go_to(step: int) -> None:
     """Callback of the step buttons."""
-    st.session_state[STEP] = step
+    view.set_params(**{story.STEP_PARAM: str(step)})
 
 
 def new_story() -> None:
     """Callback of the story chooser: a new story starts at its first step."""
-    st.session_state[STEP] = 1
+    view.set_params(**{story.STORY_PARAM: st.session_state[view.page_key("story")],
+                       story.STEP_PARAM: "1"})
 
 
-ui.write_url(state, vocabulary, {story.STORY_PARAM: chosen.id, story.STEP_PARAM: str(number)})
+view.set_params(**{story.STORY_PARAM: chosen.id, story.STEP_PARAM: str(number)})
+st.session_state[view.page_key("story")] = chosen.id
 step = story.step_view(package, chosen, number)
 last = len(chosen)
 
 bar = st.columns([2.7, 1.25, 1.1, 1.05, 1.0, 2.0], vertical_alignment="center")
-bar[0].selectbox("Story", list(stories), key=STORY, on_change=new_story,
+bar[0].selectbox("Story", list(stories), key=view.page_key("story"), on_change=new_story,
                  format_func=lambda i: ("Episode: " if stories[i].by_episode else "")
                  + stories[i].title, label_visibility="collapsed")
 bar[1].button("Previous", shortcut="Left", on_click=go_to, args=(number - 1,),

@@ -5,9 +5,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import ui
 from atlas.load import load_package
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
+from atlas.ui import components, view
 from tests.conftest import write_package
 
 APP = str(ROOT / "app.py")
@@ -77,9 +77,9 @@ def test_query_params_produce_the_filtered_view(tiny_app, query, expected):
 def test_query_params_fill_the_widgets(tiny_app):
     """Test that the sidebar widgets show what the link asked for."""
     at = run_app({"faction": "rebels,ali", "smode": "all", "lane": "place"})
-    assert at.multiselect(key=ui.KEY["factions"]).value == ["rebels", "ali"]
-    assert at.radio(key=ui.KEY["source_mode"]).value == "all"
-    assert at.radio(key=ui.KEY["lane"]).value == "place"
+    assert at.multiselect(key=view.KEY["factions"]).value == ["rebels", "ali"]
+    assert at.radio(key=view.KEY["source_mode"]).value == "all"
+    assert at.radio(key=view.KEY["lane"]).value == "place"
 
 
 def test_bad_query_values_give_a_polite_notice_not_an_error(tiny_app):
@@ -87,8 +87,8 @@ def test_bad_query_values_give_a_polite_notice_not_an_error(tiny_app):
     at = run_app({"faction": "martians", "from": "yesterday", "event": "x"})
     assert not at.exception and not at.error
     notices = " ".join(info.value for info in at.info)
-    assert "'martians'" in notices and ui.plain("from='yesterday'") in notices
-    assert ui.plain("event='x'") in notices
+    assert "'martians'" in notices and components.plain("from='yesterday'") in notices
+    assert components.plain("event='x'") in notices
     assert "Showing 5 of 5 events" in markdown_text(at)
 
 
@@ -98,13 +98,13 @@ def test_a_hostile_link_is_reported_as_text(tiny_app):
     assert not at.exception
     notices = " ".join(info.value for info in at.info)
     assert "](javascript:" not in notices and not re.search(r"(?<!\\)<img", notices)
-    assert at.text_input(key=ui.KEY["text"]).value == "<b>hi</b>"
+    assert at.text_input(key=view.KEY["text"]).value == "<b>hi</b>"
 
 
 def test_choosing_a_filter_rewrites_the_url(tiny_app):
     """Test that changing a widget puts the view into the query parameters."""
     at = run_app()
-    at.multiselect(key=ui.KEY["factions"]).set_value(["syrians"]).run()
+    at.multiselect(key=view.KEY["factions"]).set_value(["syrians"]).run()
     assert at.query_params["faction"] == "syrians"
     assert "Showing 1 of 5 events" in markdown_text(at)
 
@@ -112,7 +112,7 @@ def test_choosing_a_filter_rewrites_the_url(tiny_app):
 def test_selecting_an_event_opens_its_card_with_each_sources_words(tiny_app):
     """Test that selecting an event shows its summary, date, quote and source label."""
     at = run_app()
-    at.selectbox(key=ui.KEY["event"]).set_value("invasion").run()
+    at.selectbox(key=view.KEY["event"]).set_value("invasion").run()
     assert not at.exception
     assert "Invasion" in [h.value for h in at.subheader]
     text = markdown_text(at)
@@ -127,15 +127,15 @@ def test_a_linked_selection_opens_the_card(tiny_app):
     """Test that a link naming an event opens its card on arrival."""
     at = run_app({"event": "camp"})
     assert "Rebels camp" in [h.value for h in at.subheader]
-    assert ui.plain("1 May 656 · 1 Dhu al-Qa'da 35 AH") in markdown_text(at)
+    assert components.plain("1 May 656 · 1 Dhu al-Qa'da 35 AH") in markdown_text(at)
 
 
 def test_reset_restores_the_default_view(tiny_app):
     """Test that Reset clears the filters and the URL."""
     at = run_app({"faction": "rebels", "q": "siege"})
     next(button for button in at.button if button.label == "Reset").click().run()
-    assert at.multiselect(key=ui.KEY["factions"]).value == []
-    assert at.text_input(key=ui.KEY["text"]).value == ""
+    assert at.multiselect(key=view.KEY["factions"]).value == []
+    assert at.text_input(key=view.KEY["text"]).value == ""
     assert "Showing 5 of 5 events" in markdown_text(at)
 
 
@@ -166,7 +166,7 @@ def test_a_broken_package_shows_problems_not_a_traceback(tmp_path, monkeypatch):
     assert not at.exception
     labels = [e.label for e in at.expander]
     assert any("The data has 1 problem(s)" in label for label in labels)
-    assert ui.plain("events.csv, row 2, column 'start', value '656-05-01'") in markdown_text(at)
+    assert components.plain("events.csv, row 2, column 'start', value '656-05-01'") in markdown_text(at)
 
 
 def test_about_page_runs_and_reports_the_real_package():
@@ -190,7 +190,7 @@ def test_every_page_runs_on_the_tiny_package_and_honours_the_filters(tiny_app, p
     at = run_app({"episode": "revolt"}, page=page)
     assert not at.exception
     assert at.query_params["episode"] == "revolt"
-    assert at.multiselect(key=ui.KEY["episodes"]).value == ["revolt"]
+    assert at.multiselect(key=view.KEY["episodes"]).value == ["revolt"]
 
 
 @pytest.mark.parametrize("page", PAGES[1:])
@@ -209,7 +209,7 @@ def test_compare_page_shows_every_disputed_point_of_the_data():
     assert f"**{len(points)} disputed point(s)**" in markdown_text(at)
     text = markdown_text(at)
     for quote in held["quote"]:
-        assert ui.plain(quote) in text
+        assert components.plain(quote) in text
     assert len(at.dataframe) == 1
 
 
@@ -219,7 +219,7 @@ def test_the_card_shows_an_order_claim_and_a_disagreement():
     assert not at.exception
     text = markdown_text(at)
     assert "#### Order in the sources" in text
-    claim = ui.plain("001: after Muhammad's soldiers desert")
+    claim = components.plain("001: after Muhammad's soldiers desert")
     assert f"**{claim}**" in text
     assert "*Differs on cause:*" in text
 
@@ -229,7 +229,7 @@ def test_compare_page_filters_by_field_and_by_the_sidebar(tiny_app):
     at = run_app(page="pages/compare.py")
     assert "**1 disputed point(s)**" in markdown_text(at)
     at = run_app({"field": "number"}, page="pages/compare.py")
-    assert ui.plain("Ignored field='number'") in "\n".join(i.value for i in at.info)
+    assert components.plain("Ignored field='number'") in "\n".join(i.value for i in at.info)
     at = run_app({"episode": "revolt"}, page="pages/compare.py")
     assert "**0 disputed point(s)**" in markdown_text(at)
 
@@ -240,7 +240,7 @@ def test_sources_page_highlights_quotes_and_links_them(tiny_app):
     assert not at.exception
     html_text = next(m.value for m in at.markdown if "source-text" in m.value)
     assert 'href="./?event=camp"' in html_text and "<mark>" in html_text
-    assert at.radio(key=ui.page_key("src")).value == "t1"
+    assert at.radio(key=view.page_key("src")).value == "t1"
     assert at.query_params["src"] == "t1"
 
 
@@ -312,7 +312,7 @@ def test_projector_mode_and_lanes_by_source_or_authority_render(tiny_app, query)
     assert not at.exception
     assert len(at.get("plotly_chart")) == 2
     if "projector" in query:
-        assert at.toggle(key=ui.KEY["projector"]).value is True
+        assert at.toggle(key=view.KEY["projector"]).value is True
 
 
 def test_empty_lists_and_repeated_keys_in_a_link_get_the_polite_notice(tiny_app):
@@ -326,5 +326,5 @@ def test_empty_lists_and_repeated_keys_in_a_link_get_the_polite_notice(tiny_app)
 
 
 def ui_text(markdown: str) -> str:
-    """Markdown escaped by ui.plain, read back as the text a person sees."""
+    """Markdown escaped by components.plain, read back as the text a person sees."""
     return re.sub(r"\\(.)", r"\1", markdown)

@@ -62,13 +62,13 @@ def test_a_package_is_sized_by_its_frames_texts_and_files():
 
 
 def _upload_twice(folder: str) -> None:
-    """An app that uploads a zipped package through atlas.ui and says what happened."""
+    """An app that uploads a zipped package through atlas.ui.source and says what happened."""
     import zipfile
     from pathlib import Path
 
     import streamlit as st
 
-    from atlas import ui
+    from atlas.ui import source as ui
 
     class File:
         def __init__(self, name, data):
@@ -91,10 +91,10 @@ def _upload_twice(folder: str) -> None:
 @pytest.mark.parametrize(("budget_mb", "shown"), [("0", "refused"), ("100", "uploaded")])
 def test_an_upload_over_the_servers_budget_is_refused_with_a_clear_message(
         tmp_path, monkeypatch, budget_mb, shown):
-    """Test that atlas.ui counts an upload against ATLAS_UPLOAD_BUDGET_MB and says so when over."""
+    """Test that atlas.ui.source counts an upload against ATLAS_UPLOAD_BUDGET_MB and says so when over."""
     from streamlit.testing.v1 import AppTest
 
-    from atlas import ui
+    from atlas.ui import source as ui
     from tests.conftest import write_package
 
     write_package(tmp_path)

@@ -4,9 +4,9 @@ import pytest
 import streamlit as st
 from frictionless import validate
 
-from atlas import ui
 from atlas.load import load_package
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
+from atlas.ui.components import plain
 from tests.test_app import markdown_text as page_text
 from tests.test_app import run_app
 
@@ -107,7 +107,7 @@ def test_an_example_event_card_shows_each_sources_date(example_app):
     assert "Death of the caliph Sulayman" in [h.value for h in at.subheader]
     text = page_text(at)
     assert "> Suleiman, the leader of the Arabs, died on 8 October 717" in text
-    assert "> " + ui.plain("Sulayman died at Dabiq on 10 Safar 99, that is 22 September 717.") in text
+    assert "> " + plain("Sulayman died at Dabiq on 10 Safar 99, that is 22 September 717.") in text
     # The card may show a source's date as EDTF or in words; either way both dates are there.
     # The link opens the card in a dialog over the charts, and it also stands below them.
     differs = [line for line in text.splitlines() if line.startswith("*Differs on date:*")]

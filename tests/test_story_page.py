@@ -5,8 +5,8 @@ import re
 import pytest
 import streamlit as st
 
-from atlas import ui
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
+from atlas.ui import view
 from tests.test_app import markdown_text, run_app, tiny_app  # noqa: F401 - tiny_app is a fixture
 
 PAGE = "pages/story.py"
@@ -56,14 +56,14 @@ def test_a_link_opens_its_step_of_the_fall_of_egypt():
     assert "**Narrative ch\\. 2**" in text and "**Encyclopedia**" in text
     assert "> According to one account Ali" in text
     assert len(at.get("plotly_chart")) == 2
-    assert at.selectbox(key=ui.page_key("story")).value == "egypt_658"
+    assert at.selectbox(key=view.page_key("story")).value == "egypt_658"
     assert dict(at.query_params) == {"story": "egypt_658", "step": "4"}
 
 
 def test_the_chooser_offers_the_written_stories_then_the_episodes():
     """Test that 'The fall of Egypt, 658' can be chosen, and choosing a story starts it at 1."""
     at = story_app({"story": "revolt_656", "step": "5"})
-    chooser = at.selectbox(key=ui.page_key("story"))
+    chooser = at.selectbox(key=view.page_key("story"))
     labels = list(chooser.options)
     assert labels[:3] == ["The revolt of 656, to Uthman's death", "Siffin and the arbitration",
                           "The fall of Egypt, 658"]

@@ -1,8 +1,8 @@
-"""Tests of atlas/ui.py's stories cache: the server's package once, an upload's in its session."""
+"""Tests of atlas/ui/source.py's stories cache: the server's package once, an upload's in its session."""
 
-from atlas import ui
 from atlas.filters import Vocabulary
 from atlas.load import load_package
+from atlas.ui import source as ui
 
 
 def test_an_uploads_stories_are_kept_in_its_session_and_let_go_after(tiny_package_dir, monkeypatch):

@@ -86,6 +86,9 @@ def test_an_episode_preset_sets_the_window_the_url_and_the_title_and_titles_ever
     expect(page.locator("h1")).to_contain_text(window_words(preset.start, preset.end),
                                                timeout=30_000)
     wait_idle(page)
+    # Plotly redraws the timeline after the title has changed: wait (bounded) for the new window.
+    page.wait_for_function(f"(({_TIMELINE_POINTS})()).filter(p => p.inView).every(p => p.text)",
+                           timeout=30_000)
     points = page.evaluate(_TIMELINE_POINTS)
     in_view = [p for p in points if p["inView"]]
     assert len(in_view) >= 5

@@ -51,15 +51,20 @@ def test_the_filtered_events_download_as_safe_csv(open_page):
 
 
 def test_a_first_visit_deep_link_gets_the_whole_app(browser, fresh_server_url):
-    """Test that the very first visitor arriving at /about gets the app's pages, not a bare page."""
+    """Test that the very first visitor arriving at /compare?source=002 gets the app, filtered."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
-        page.goto(f"{fresh_server_url}/about")
-        expect(page.get_by_role("heading", name="About the atlas and its data")).to_be_visible(
+        page.goto(f"{fresh_server_url}/compare?source=002")
+        expect(page.get_by_role("heading", name="Compare the sources")).to_be_visible(
             timeout=60_000)
         nav = page.get_by_test_id("stSidebarNav")
-        expect(nav.get_by_role("link", name="Compare the sources")).to_be_visible()
+        expect(nav.get_by_role("link", name="About and data")).to_be_visible()
         assert nav.get_by_role("link", name="app", exact=True).count() == 0
         assert page.get_by_text("Page not found").count() == 0
+        # The link's filter reached the shared sidebar and stays in the address bar.
+        chosen = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
+            has_text="Sources").get_by_text("(002)")
+        expect(chosen).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/compare\?source=002$"))
     finally:
         page.close()

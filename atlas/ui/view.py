@@ -1,0 +1,257 @@
+"""One view state per rerun: read from the URL once, handed to the page, changed through the URL.
+
+The URL holds the whole view. ``app.py`` calls :func:`read` once per rerun and runs the page
+inside :func:`serve`; the page takes the same immutable :class:`View` with :func:`current`.
+Widgets only show the view (:func:`seed_widgets` sets them from it before they are drawn); their
+callbacks write the change into the URL (:func:`change`, :func:`set_params`), and the rerun that
+follows reads it back. Nothing of the view is kept in the session except what cannot live in the
+URL, under the named keys below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from atlas import escape
+from atlas.dates import label_month, month_label
+from atlas.figures import density_month
+from atlas.filters import LIST_PARAMS, FilterState, Vocabulary, repeated_notice
+from atlas.load import Package
+from atlas.story import PARAMS as STORY_PARAMS
+from atlas.ui import source
+
+# The widgets that show the view, by FilterState attribute (their keys in Streamlit's widget state).
+KEY = {name: f"view_{name}" for name in (
+    *LIST_PARAMS.values(), "source_mode", "window", "text", "focus_place", "event", "lane", "axis",
+    "projector")}
+TIMELINE_KEY = "timeline_chart"
+MAP_KEY = "map_chart"
+# The session's own keys. Streamlit's navigation drops the query string on a page switch, so the
+# view's parameters are carried to the next page (CARRIED); a newly chosen event opens its card
+# in a dialog once (OPEN_CARD).
+CARRIED = "view_carried"
+OPEN_CARD = "view_open_card"
+# Each page's own parameters, beside the view's, by the page's url_path.
+PAGE_PARAMS = {"compare": ("sort", "field"), "sources": ("src",), "people": ("who",),
+               "places": ("gaz",), "story": STORY_PARAMS}
+
+_THIS_RUN: ContextVar[View | None] = ContextVar("atlas_view", default=None)
+
+
+@dataclass(frozen=True)
+class View:
+    """What one rerun shows: the package, the filters from the URL, the page's own parameters."""
+
+    package: Package
+    vocabulary: Vocabulary
+    state: FilterState
+    page: Mapping[str, tuple[str, ...]]
+    notices: tuple[str, ...] = ()
+
+    @property
+    def default(self) -> FilterState:
+        """The package's default view (what a bare URL shows)."""
+        return self.vocabulary.default_state()
+
+
+def read(page: str) -> View:
+    """Read the URL into this rerun's :class:`View` for the page at ``page`` (its url_path).
+
+    What the URL names that cannot be used becomes a notice, and the URL is rewritten in its
+    canonical form, so the notice is shown once.
+    """
+    query = {name: st.query_params.get_all(name) for name in st.query_params}
+    filters = set(FilterState.query_params())
+    carried = st.session_state.get(CARRIED)
+    if carried and carried[0] != page and not filters & set(query):
+        query.update({name: [value] for name, value in carried[1].items()})
+    own = PAGE_PARAMS.get(page, ())
+    vocabulary = source.cached_vocabulary()
+    state = FilterState.from_query(
+        {name: values for name, values in query.items() if name not in own}, vocabulary)
+    view = View(source.cached_package(), vocabulary, state,
+                {name: tuple(query[name]) for name in own if name in query}, state.notices)
+    if carried is None and state.event:
+        st.session_state[OPEN_CARD] = True  # a link naming an event opens its card on arrival
+    canonical = state.to_query(view.default)
+    st.session_state[CARRIED] = (page, canonical)
+    _write({**canonical, **view.page})
+    return view
+
+
+@contextmanager
+def serve(view: View) -> Iterator[View]:
+    """Make ``view`` the one :func:`current` returns while the page runs."""
+    token = _THIS_RUN.set(view)
+    try:
+        yield view
+    finally:
+        _THIS_RUN.reset(token)
+
+
+def current() -> View:
+    """This rerun's view, as ``app.py`` read it; the first thing a page asks for.
+
+    A page runs without ``app.py`` only on a fresh server's first visit to a deep link
+    (``/compare?source=002``): until ``st.navigation`` has run once, Streamlit takes ``pages/``
+    for an old-style page folder and runs the page alone. Recording what ``st.navigation``
+    records and rerunning runs ``app.py``, which opens the requested page with its parameters.
+    """
+    view = _THIS_RUN.get()
+    if view is None:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return view
+
+
+def seed_widgets(view: View) -> None:
+    """Set the view's widgets to show ``view`` (before they are drawn)."""
+    state = view.state
+    for name, key in KEY.items():
+        if name == "window":
+            st.session_state[key] = (month_label(state.start), month_label(state.end))
+        elif name in LIST_PARAMS.values():
+            st.session_state[key] = list(getattr(state, name))
+        else:
+            st.session_state[key] = getattr(state, name)
+
+
+def _write(wanted: Mapping[str, str | tuple[str, ...] | list[str]]) -> None:
+    """Make the address bar hold exactly ``wanted``."""
+    wanted = {name: list(value) if isinstance(value, list | tuple) else [value]
+              for name, value in wanted.items()}
+    if wanted != {name: st.query_params.get_all(name) for name in st.query_params}:
+        st.query_params.from_dict({name: values[-1] if len(values) == 1 else values
+                                   for name, values in wanted.items()})
+
+
+def _state_in_url() -> tuple[FilterState, Vocabulary]:
+    """The view's filters as the URL holds them now (in a callback: as the last rerun wrote them)."""
+    vocabulary = source.cached_vocabulary()
+    filters = set(FilterState.query_params())
+    query = {name: st.query_params.get_all(name) for name in st.query_params if name in filters}
+    return FilterState.from_query(query, vocabulary), vocabulary
+
+
+def show(state: FilterState) -> None:
+    """Put ``state`` into the URL, keeping the page's own parameters."""
+    vocabulary = source.cached_vocabulary()
+    filters = set(FilterState.query_params())
+    page = {name: st.query_params.get_all(name) for name in st.query_params if name not in filters}
+    _write({**page, **state.to_query(vocabulary.default_state())})
+
+
+def change(**changes) -> None:
+    """Change some of the view's filters (a callback's work)."""
+    state, _ = _state_in_url()
+    show(state.with_(**changes))
+
+
+def set_params(**params: str) -> None:
+    """Set the page's own parameters in the URL; an empty value removes one."""
+    current_query = {name: st.query_params.get_all(name) for name in st.query_params}
+    for name, value in params.items():
+        current_query.pop(name, None)
+        if value:
+            current_query[name] = [str(value)]
+    _write(current_query)
+
+
+def reset() -> None:
+    """Back to the default view: filters, selection and page choices (a callback's work)."""
+    _write({})
+    st.session_state[CARRIED] = ("", {})
+    for key in (TIMELINE_KEY, MAP_KEY):
+        st.session_state.pop(key, None)
+
+
+def widget_changed(name: str) -> None:
+    """Callback of a view widget: write its new value into the URL."""
+    value = st.session_state[KEY[name]]
+    if name == "window":
+        change(start=label_month(value[0]), end=label_month(value[1]))
+    elif name in LIST_PARAMS.values():
+        change(**{name: tuple(value)})
+    else:
+        change(**{name: value if value is not None else ""})
+    if name == "event":
+        st.session_state[OPEN_CARD] = bool(value)
+
+
+def set_window(start: int, end: int) -> None:
+    """Callback of an episode's button: show its months."""
+    change(start=start, end=end)
+
+
+def on_timeline_select() -> None:
+    """Callback of a click on the timeline: select the clicked event, or zoom to a month's year.
+
+    On the many-events timeline a click lands on a month's bubble; the window then narrows to
+    that year (within the slider's reach), where single events are drawn again.
+    """
+    points = st.session_state[TIMELINE_KEY].selection.points
+    ids = [p["customdata"][0] for p in points if p.get("customdata")]
+    month = density_month(ids[0]) if ids else None
+    if month is None:
+        change(event=ids[0] if ids else "")
+        st.session_state[OPEN_CARD] = bool(ids)
+        return
+    vocabulary = source.cached_vocabulary()
+    year = min(max(month // 12, vocabulary.window_min // 12), vocabulary.window_max // 12)
+    change(start=max(year * 12, vocabulary.window_min),
+           end=min(year * 12 + 11, vocabulary.window_max))
+
+
+def on_map_select() -> None:
+    """Callback of a click on the map: restrict the timeline to the place, or clear it."""
+    points = st.session_state[MAP_KEY].selection.points
+    ids = [p["customdata"][0] for p in points if p.get("customdata")]
+    state, _ = _state_in_url()
+    clicked = ids[0] if ids else ""
+    change(focus_place="" if clicked == state.focus_place else clicked)
+
+
+def clear_focus_place() -> None:
+    """Callback of the button that lifts the map's place restriction."""
+    change(focus_place="")
+
+
+def card_to_open() -> bool:
+    """Whether this run should open the selected event's card (a new selection), once."""
+    return bool(st.session_state.pop(OPEN_CARD, False))
+
+
+def page_key(name: str) -> str:
+    """The widget key of the page's own selection ``name``."""
+    return f"page_{name}"
+
+
+def page_choice(view: View, name: str, allowed, default: str = "") -> str:
+    """The page's own selection ``name`` from the URL, else ``default``; its widget shows it.
+
+    A value in the URL that is not ``allowed`` is ignored with a notice, and left out of the URL.
+    """
+    given = view.page.get(name, ())
+    value = given[-1] if given else ""
+    notices = [repeated_notice(name, given)]
+    if value and value not in allowed:
+        notices.append(f"Ignored {name}='{value[:40]}' in the link: there is no such entry.")
+        value = ""
+    for notice in filter(None, notices):
+        st.info(escape.markdown(notice), icon=":material/info:")
+    if len(given) > 1 or (given and not value):
+        set_params(**{name: value})
+    st.session_state[page_key(name)] = value or default
+    return value or default
+
+
+def param_changed(name: str, default: str = "") -> None:
+    """Callback of a page's own widget: its value into the URL (left out when ``default``)."""
+    value = st.session_state[page_key(name)] or ""
+    set_params(**{name: "" if value == default else value})
