@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import data_dir, geo_dir
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from atlas import schema
 from atlas.dates import jdn_to_julian, month_bounds, month_index
-from atlas.load import Package
+from atlas.package.types import Package
 from atlas.text import fold
 
 # The window of a package with no dated events; otherwise the data decides (see

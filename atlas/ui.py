@@ -23,7 +23,7 @@ from atlas.dates import jdn_to_julian
 from atlas.detail import EventDetail, card_date, events_table, order_in_words
 from atlas.figures import density_month
 from atlas.filters import FilterState, Vocabulary, repeated_notice
-from atlas.load import Package, Problem, load_package
+from atlas.package import Package, Problem, load_package
 from atlas.paths import data_dir, geo_dir, geo_for
 from atlas.presets import Preset, window_title
 from atlas.story import Story, read_stories

@@ -22,7 +22,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from atlas.load import ERROR, NOTICE, Problem
+from atlas.package.types import ERROR, NOTICE, Problem
 
 ALLOWED_SUFFIXES = (".csv", ".json", ".geojson", ".txt", ".md")
 UPLOAD = "upload"  # the file name problems about the upload as a whole give
@@ -82,7 +82,7 @@ def unpack_upload(files: list[tuple[str, bytes]], limits: UploadLimits | None = 
     Returns
     -------
     (pathlib.Path or None, list of Problem)
-        The folder to pass to :func:`atlas.load.load_package` (its ``geo/``, if any, inside
+        The folder to pass to :func:`atlas.package.load_package` (its ``geo/``, if any, inside
         it), or None when the upload was refused; and the problems: errors for a refusal,
         notices for skipped files.
     """

@@ -26,7 +26,7 @@ from atlas import ui
 from atlas.detail import event_place
 from atlas.figures import map_figure, place_counts, timeline_figure
 from atlas.filters import FilterState, apply_filters, visible_routes
-from atlas.load import Package
+from atlas.package.types import Package
 
 # The filter a person tries first: one faction, which the browser measure also chooses.
 TYPICAL_SHARE = 0.25

@@ -5,7 +5,7 @@ import streamlit as st
 from frictionless import validate
 
 from atlas import ui
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
 from tests.test_app import markdown_text as page_text
 from tests.test_app import run_app

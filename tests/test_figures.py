@@ -18,7 +18,7 @@ from atlas.figures import (
     timeline_figure,
 )
 from atlas.filters import FilterState, apply_filters
-from atlas.load import load_package
+from atlas.package import load_package
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Tests for atlas/load.py: each kind of problem is reported at its exact file, row and column."""
+"""Tests for atlas/package/ (the loader): each kind of problem is reported at its exact file, row
+and column."""
 
 import codecs
 import json
@@ -12,7 +13,7 @@ import pytest
 from atlas import paths, schema
 from atlas.__main__ import main
 from atlas.dates import julian_to_jdn
-from atlas.load import ERROR, NOTICE, TableCount, load_package
+from atlas.package import ERROR, NOTICE, TableCount, load_package
 from atlas.paths import DATA_ENVS, GEO_ENVS
 from tests.conftest import TINY_TEXT, quote_row, tiny_geo, tiny_tables, write_package
 
@@ -267,7 +268,7 @@ def test_an_unreadable_descriptor_is_a_problem_not_a_traceback(tmp_path):
 
 def test_problems_read_as_sentences_naming_their_place():
     """Test that a problem prints file, row, column and value before its message."""
-    from atlas.load import Problem
+    from atlas.package.types import Problem
 
     text = str(Problem("events.csv", 7, "start", "656-05-01", "not an EDTF date"))
     assert text == "events.csv, row 7, column 'start', value '656-05-01': not an EDTF date"

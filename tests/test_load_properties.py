@@ -1,4 +1,4 @@
-"""Property tests for atlas/load.py: whatever a file holds, loading returns a Package whose
+"""Property tests for atlas/package/ (the loader): whatever a file holds, loading returns a Package whose
 counts add up, and never needs its last-resort guard."""
 
 import codecs
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atlas import schema
-from atlas.load import Package, load_package
+from atlas.package import Package, load_package
 from tests.conftest import write_package
 
 # The same examples on every run (no randomness without a seed), nothing saved to disk, and few

@@ -7,7 +7,7 @@ import pytest
 
 from atlas import story
 from atlas.filters import FilterState, Vocabulary
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import ROOT
 from tests.conftest import tiny_tables, write_package
 

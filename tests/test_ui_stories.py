@@ -2,7 +2,7 @@
 
 from atlas import ui
 from atlas.filters import Vocabulary
-from atlas.load import load_package
+from atlas.package import load_package
 
 
 def test_an_uploads_stories_are_kept_in_its_session_and_let_go_after(tiny_package_dir, monkeypatch):
