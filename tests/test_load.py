@@ -63,36 +63,38 @@ def test_dates_are_julian_day_numbers_and_iso_strings_not_timestamps(tiny_packag
 @pytest.mark.parametrize(
     ("table", "row", "column", "value", "expected"),
     [
-        ("events", 1, "title", "", ("events.csv", 3, "title", "", ERROR)),
-        ("places", 0, "lat", "north", ("places.csv", 2, "lat", "north", ERROR)),
-        ("places", 2, "lon", "200", ("places.csv", 4, "lon", "200", ERROR)),
-        ("places", 1, "landmark", "maybe", ("places.csv", 3, "landmark", "maybe", ERROR)),
-        ("places", 0, "wikidata_id", "35484", ("places.csv", 2, "wikidata_id", "35484", ERROR)),
-        ("events", 2, "kind", "skirmish", ("events.csv", 4, "kind", "skirmish", ERROR)),
-        ("factions", 1, "colour", "orange", ("factions.csv", 3, "colour", "orange", ERROR)),
-        ("events", 4, "place_id", "cairo", ("events.csv", 6, "place_id", "cairo", ERROR)),
-        ("events", 0, "start", "656-05-01", ("events.csv", 2, "start", "656-05-01", ERROR)),
-        ("events", 1, "end", "0655", ("events.csv", 3, "end", "0655", ERROR)),
+        ("events", 1, "title", "", ("events.csv", 3, "title", "", ERROR, "required")),
+        ("places", 0, "lat", "north", ("places.csv", 2, "lat", "north", ERROR, "type")),
+        ("places", 2, "lon", "200", ("places.csv", 4, "lon", "200", ERROR, "range")),
+        ("places", 1, "landmark", "maybe", ("places.csv", 3, "landmark", "maybe", ERROR, "type")),
+        ("places", 0, "wikidata_id", "35484", ("places.csv", 2, "wikidata_id", "35484", ERROR, "pattern")),
+        ("events", 2, "kind", "skirmish", ("events.csv", 4, "kind", "skirmish", ERROR, "enum")),
+        ("factions", 1, "colour", "orange", ("factions.csv", 3, "colour", "orange", ERROR, "colour")),
+        ("events", 4, "place_id", "cairo", ("events.csv", 6, "place_id", "cairo", ERROR, "fk-missing")),
+        ("events", 0, "start", "656-05-01", ("events.csv", 2, "start", "656-05-01", ERROR, "date")),
+        ("events", 1, "end", "0655", ("events.csv", 3, "end", "0655", ERROR, "date")),
         ("attestations", 2, "differs_value", "in 658",
-         ("attestations.csv", 4, "differs_value", "in 658", ERROR)),
+         ("attestations.csv", 4, "differs_value", "in 658", ERROR, "date")),
         ("attestations", 0, "quote", "the rebels camped near Mecca",
-         ("attestations.csv", 2, "quote", "the rebels camped near Mecca", ERROR)),
-        ("attestations", 1, "start_offset", "3", ("attestations.csv", 3, "start_offset", "3", ERROR)),
-        ("attestations", 1, "end_offset", "x", ("attestations.csv", 3, "end_offset", "x", ERROR)),
+         ("attestations.csv", 2, "quote", "the rebels camped near Mecca", ERROR, "quote-mismatch")),
+        ("attestations", 1, "start_offset", "3",
+         ("attestations.csv", 3, "start_offset", "3", ERROR, "quote-mismatch")),
+        ("attestations", 1, "end_offset", "x", ("attestations.csv", 3, "end_offset", "x", ERROR, "type")),
         ("participants", 0, "person_id", "nobody",
-         ("participants.csv", 2, "person_id", "nobody", ERROR)),
+         ("participants.csv", 2, "person_id", "nobody", ERROR, "fk-missing")),
     ],
 )
 def test_each_bad_cell_is_reported_at_its_file_row_column_and_value(
     tmp_path, table, row, column, value, expected
 ):
-    """Test that one bad cell yields a problem naming its file, row, column and value."""
+    """Test that one bad cell yields a problem naming its file, row, column, value and code."""
 
     def change(tables):
         tables[table].loc[row, column] = value
 
     package = load_changed(tmp_path, change)
-    assert located(package)[0] == expected
+    first = package.problems[0]
+    assert (*located(package)[0], first.code) == expected
     assert all(p.message for p in package.problems)
 
 
@@ -107,6 +109,7 @@ def test_a_required_value_missing_leaves_the_row_out_and_says_so(tmp_path):
     assert "left out" in package.problems[0].message
     assert ("attestations.csv", 3, "event_id", "siege", ERROR) in located(package)
     assert len(package.events) == 4
+    assert [p.code for p in package.problems] == ["required", "fk-rejected", "fk-rejected"]
 
 
 def test_a_bad_optional_value_is_ignored_and_the_row_kept(tmp_path):
@@ -119,6 +122,43 @@ def test_a_bad_optional_value_is_ignored_and_the_row_kept(tmp_path):
     events = package.events.set_index("id")
     assert events.loc["fall", "place_id"] == ""
     assert "no such id in places.csv" in package.problems[0].message
+    assert [p.code for p in package.problems] == ["fk-missing"]
+
+
+def test_a_reference_to_a_rejected_row_names_the_root_cause(tmp_path):
+    """Test that events at a place rejected for its latitude say so, not that the id is missing."""
+
+    def change(tables):
+        tables["places"].loc[0, "lat"] = "north"
+
+    package = load_changed(tmp_path, change)
+    assert [(p.file, p.row, p.column, p.value, p.code) for p in package.problems] == [
+        ("places.csv", 2, "lat", "north", "type"),
+        ("events.csv", 2, "place_id", "medina", "fk-rejected"),
+        ("events.csv", 3, "place_id", "medina", "fk-rejected")]
+    assert package.problems[1].message == (
+        "places.csv row 2 was rejected (lat 'north'), so this event's place cannot be shown "
+        "— fix that row")
+    assert not any("no such id" in p.message for p in package.problems)
+    assert package.events.set_index("id").loc["camp", "place_id"] == ""
+    assert len(package.events) == 5
+
+
+def test_a_row_left_out_for_a_rejected_row_says_so_and_is_counted(tmp_path):
+    """Test that attestations and routes of an event rejected for its kind name that row."""
+
+    def change(tables):
+        tables["events"].loc[4, "kind"] = "skirmish"
+
+    package = load_changed(tmp_path, change)
+    coded = [(p.file, p.row, p.column, p.code) for p in package.problems]
+    assert coded == [("events.csv", 6, "kind", "enum"),
+                     ("attestations.csv", 6, "event_id", "fk-rejected"),
+                     ("routes.geojson", 1, "event_id", "fk-rejected")]
+    assert package.problems[1].message.startswith(
+        "events.csv row 6 was rejected (kind 'skirmish'), so this attestation was left out too")
+    assert "this feature was left out too" in package.problems[2].message
+    assert package.counts["attestations"].rejected == 1 and package.routes.empty
 
 
 def test_a_duplicate_id_names_the_first_row(tmp_path):

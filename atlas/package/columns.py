@@ -139,7 +139,7 @@ def read_raw(resource: Resource, lenient: bool, report: Report) -> Raw:
         if not header:
             if (table.frame[position] != "").any():
                 report.add(file, 1, f"column {position + 1}", None, "this column has no name in "
-                           "the first row, so it was ignored — give it one", NOTICE)
+                           "the first row, so it was ignored — give it one", NOTICE, code="column-ignored")
             continue
         if target is None and key in place_columns:
             extra.setdefault(place_columns[key], position)
@@ -149,14 +149,14 @@ def read_raw(resource: Resource, lenient: bool, report: Report) -> Raw:
             close = difflib.get_close_matches(key, names, n=1)
             hint = f" — did you mean '{close[0]}'?" if close else ""
             report.add(file, 1, header, None, "this column is not in the package description; it "
-                       f"was ignored{hint}", NOTICE)
+                       f"was ignored{hint}", NOTICE, code="column-ignored")
             continue
         if target in chosen:
             report.add(file, 1, header, None, f"this column repeats column '{labels[target]}', "
-                       "so it was ignored", NOTICE)
+                       "so it was ignored", NOTICE, code="column-ignored")
             continue
         if target != key:
-            report.add(file, 1, header, None, f"read as column '{target}'", NOTICE)
+            report.add(file, 1, header, None, f"read as column '{target}'", NOTICE, code="column-alias")
         chosen[target] = position
         labels[target] = header
 
@@ -197,10 +197,10 @@ def fill_missing(raw: Raw, resource: Resource, lenient: bool, report: Report) ->
                 filled.append((name, said))
             else:
                 report.add(file, 1, name, None, f"this column is missing, so every row was "
-                           f"{said} — add the column to say otherwise", NOTICE)
+                           f"{said} — add the column to say otherwise", NOTICE, code="default")
         elif required:
             report.add(file, 1, name, None, "this required column is missing from the header — "
-                       "add a column with this name to the first row")
+                       "add a column with this name to the first row", code="column-missing")
             unreadable = True
             frame[name] = ""
         else:
@@ -209,15 +209,15 @@ def fill_missing(raw: Raw, resource: Resource, lenient: bool, report: Report) ->
                 filled.append((name, "left empty"))
             elif name not in _QUIET_COLUMNS:
                 report.add(file, 1, name, None, "this optional column is missing, so it was "
-                           "treated as empty", NOTICE)
+                           "treated as empty", NOTICE, code="column-missing")
     filled = [(name, said) for name, said in filled if name not in _QUIET_COLUMNS]
     if filled and not unreadable:
         report.add(file, 1, None, None, "these columns are missing, so every row was given a "
                    "default: " + "; ".join(f"{name} {said}" for name, said in filled)
-                   + " — add the columns to say otherwise", NOTICE)
+                   + " — add the columns to say otherwise", NOTICE, code="default")
     if unreadable:
         report.add(file, None, None, None, "a required column is missing, so no row could be "
-                   "read — add the column named above")
+                   "read — add the column named above", code="column-missing")
         raw.rejected += len(frame)
         raw.frame = frame.iloc[0:0]
     else:
@@ -241,4 +241,4 @@ def _fill_empty_cells(raw: Raw, name: str, default, report: Report) -> None:
         said = f"'{default}'" if not callable(default) else "a value made from other columns"
         report.add(raw.file, int(rows.iloc[0]), raw.labels.get(name, name), "",
                    f"{int(empty.sum())} empty cell(s) in this column, from this row on, were "
-                   f"given {said}", NOTICE)
+                   f"given {said}", NOTICE, code="default")

@@ -63,7 +63,7 @@ def read_csv(path: Path, file: str, report: Report) -> _Csv | None:
         data = path.read_bytes()
     except OSError as exc:
         report.add(file, None, None, None, f"the file cannot be opened ({exc.strerror or exc})"
-                   " — check that it is a readable file")
+                   " — check that it is a readable file", code="file-unreadable")
         return None
     text, clean = _decode(data)
     leading = re.match(r"(?:[ \t]*(?:\r\n|\n|\r))*", text)
@@ -71,7 +71,7 @@ def read_csv(path: Path, file: str, report: Report) -> _Csv | None:
     text = text[leading.end():]
     if not text.strip():
         report.add(file, None, None, None, "the file is empty — put the column names in the first "
-                   "row and one record per row below")
+                   "row and one record per row below", code="file-unreadable")
         return None
     sep = _sniff(text)
     try:
@@ -82,9 +82,9 @@ def read_csv(path: Path, file: str, report: Report) -> _Csv | None:
         if unbalanced is not None:
             report.add(file, unbalanced + skipped, None, None, "the double quotes in this row "
                        "do not pair up, so its cells may be split wrongly — write a quote inside "
-                       "a cell as two double quotes (\"\") and close every quoted cell")
+                       "a cell as two double quotes (\"\") and close every quoted cell", code="ragged")
     except _Unreadable as exc:
-        report.add(file, exc.row + skipped if exc.row else None, None, None, str(exc))
+        report.add(file, exc.row + skipped if exc.row else None, None, None, str(exc), code="file-unreadable")
         return None
 
     frame = frame.fillna("")
@@ -105,7 +105,7 @@ def read_csv(path: Path, file: str, report: Report) -> _Csv | None:
         for row, value in zip(long_rows[ROW], long_rows["_raw"], strict=True):
             report.add(file, row, None, value, f"this row has more cells than the first row has "
                        f"column names ({width}); the row was left out — put any text that "
-                       f"contains {_SEPARATOR_NAMES[sep]} between double quotes")
+                       f"contains {_SEPARATOR_NAMES[sep]} between double quotes", code="ragged")
     if "_raw" in frame:
         frame = frame.drop(columns="_raw")
         cells = cells.drop("_raw")
@@ -119,11 +119,11 @@ def read_csv(path: Path, file: str, report: Report) -> _Csv | None:
             report.add(file, row, header.iloc[at] or None, rec[at], "this row has characters "
                        "that are not UTF-8 text "
                        "(shown as \ufffd); the row was left out — save the file as UTF-8 ('CSV "
-                       "UTF-8' in a spreadsheet's Save As)")
+                       "UTF-8' in a spreadsheet's Save As)", code="encoding")
         bad |= garbled
         if any(_BAD_BYTE in h for h in header):
             report.add(file, 1, None, "", "the column names have characters that are not UTF-8 "
-                       "text — save the file as UTF-8", ERROR)
+                       "text — save the file as UTF-8", ERROR, code="encoding")
     # A second byte-order mark, as some tools write, is not part of the first column's name.
     names = [str(h).replace("\ufeff", "").strip() for h in header]
     return _Csv(header=names, frame=frame[~bad].reset_index(drop=True), read=read,

@@ -59,19 +59,19 @@ def read_description(data_dir: Path, report: Report) -> tuple[dict[str, Resource
         if not data_dir.is_dir():
             report.add(str(data_dir.name or data_dir), None, None, None,
                        "this data folder does not exist — check the path given with --data or "
-                       "ATLAS_DATA")
+                       "ATLAS_DATA", code="file-missing")
             return None, False
         return _infer_resources(data_dir, bundled, report), False
     try:
         descriptor = geojson.read_json(descriptor_path, geojson.MAX_DESCRIPTOR_BYTES)
     except geojson.Refused as exc:
         report.add(schema.DESCRIPTOR, None, None, None, f"cannot read the package description: "
-                   f"{exc} — check that it is valid JSON with a list of 'resources'")
+                   f"{exc} — check that it is valid JSON with a list of 'resources'", code="descriptor")
         return None, True
     resources_list = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources_list, list):
         report.add(schema.DESCRIPTOR, None, "resources", None, "cannot read the package "
-                   "description: it has no list of 'resources' — give one entry per table")
+                   "description: it has no list of 'resources' — give one entry per table", code="descriptor")
         return None, True
     own = {r["name"]: r for r in resources_list
            if isinstance(r, dict) and isinstance(r.get("name"), str)}
@@ -84,14 +84,14 @@ def read_description(data_dir: Path, report: Report) -> tuple[dict[str, Resource
             if path is not None:
                 report.add(schema.DESCRIPTOR, None, None, name, f"the package does not describe "
                            f"this table; {path.name} was read with the atlas's own description",
-                           NOTICE)
+                           NOTICE, code="undescribed")
             elif name in schema.TABLES and name != schema.EVENTS:
                 report.add(schema.DESCRIPTOR, None, None, name, "the package does not describe "
-                           "this table, so it is empty", NOTICE)
+                           "this table, so it is empty", NOTICE, code="undescribed")
             elif name == schema.EVENTS:
                 report.add(schema.DESCRIPTOR, None, None, name, "the package does not describe "
                            "an events table, so there is nothing to show — add a resource named "
-                           "'events'")
+                           "'events'", code="descriptor")
             resources[name] = make_resource(name, bundled.get(name), path, set(), False)
             continue
         path, file = _resource_path(data_dir, resource, report)
@@ -99,7 +99,7 @@ def read_description(data_dir: Path, report: Report) -> tuple[dict[str, Resource
         merged = {**resource, "schema": {**_schema_of(resource), "fields": fields}}
         if path is None and file and name not in OPTIONAL_TABLES:
             report.add(file, None, None, None, "the file is missing — add it, or remove the "
-                       "table from datapackage.json")
+                       "table from datapackage.json", code="file-missing")
         resources[name] = make_resource(name, merged, path, declared, True, file)
     return resources, True
 
@@ -121,7 +121,7 @@ def _checked_fields(name, own, bundled, file, report) -> tuple[list[dict], set[s
     if overruled:
         report.add(schema.DESCRIPTOR, None, None, ", ".join(overruled), f"the package declares "
                    f"{file or name} column(s) with a type or pattern the atlas does not use; "
-                   "they were checked as the atlas's own description says", NOTICE)
+                   "they were checked as the atlas's own description says", NOTICE, code="overruled")
     fields += [f for n, f in atlas_fields.items() if n not in declared]
     return fields, declared
 
@@ -194,11 +194,11 @@ def _resource_path(data_dir: Path, resource: dict, report: Report) -> tuple[Path
     raw = resource.get("path")
     if not isinstance(raw, str) or not raw:
         report.add(schema.DESCRIPTOR, None, "path", str(raw), "a table needs one CSV file "
-                   "given as a path inside the package, e.g. events.csv")
+                   "given as a path inside the package, e.g. events.csv", code="path")
         return None, ""
     if not inside(data_dir, raw):
         report.add(schema.DESCRIPTOR, None, "path", raw, "the atlas reads only files inside the "
-                   "package folder — give a relative path such as events.csv")
+                   "package folder — give a relative path such as events.csv", code="path")
         return None, ""
     path = data_dir / raw
     return (path if path.is_file() else None), raw
@@ -224,22 +224,24 @@ def _infer_resources(data_dir: Path, bundled: dict, report: Report) -> dict[str,
     if schema.EVENTS not in found and len(others) == 1:
         found[schema.EVENTS] = others.pop()
         report.add(found[schema.EVENTS].name, None, None, None, "read as the events table (the "
-                   "only CSV file; name it events.csv to say so)", NOTICE)
+                   "only CSV file; name it events.csv to say so)", NOTICE, code="undescribed")
     for path in others:
         report.add(path.name, None, None, None, "not a table the atlas knows, so it was ignored — "
-                   "the tables are " + ", ".join(known), NOTICE)
+                   "the tables are " + ", ".join(known), NOTICE, code="ignored-file")
     report.add(schema.DESCRIPTOR, None, None, None, "there is no datapackage.json, so the tables "
-               "were found by file name and read with the atlas's own description", NOTICE)
+               "were found by file name and read with the atlas's own description", NOTICE,
+               code="undescribed")
     resources = {}
     for name in ALL_TABLES:
         path = found.get(name)
         resources[name] = make_resource(name, bundled.get(name), path, set(), False)
         if path is None and name == schema.EVENTS:
             report.add("events.csv", None, None, None, "there is no events table, so there is "
-                       "nothing to show — add events.csv with columns id, title and date")
+                       "nothing to show — add events.csv with columns id, title and date",
+                       code="file-missing")
         elif path is None and name in schema.TABLES and name not in (
                 schema.PLACES, schema.FACTIONS, schema.EPISODES):
-            report.add(f"{name}.csv", None, None, None, _ABSENT[name], NOTICE)
+            report.add(f"{name}.csv", None, None, None, _ABSENT[name], NOTICE, code="file-missing")
     return resources
 
 

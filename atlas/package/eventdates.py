@@ -75,7 +75,7 @@ def add_dates(events, raw: Raw, lenient: bool, report) -> pd.DataFrame:
                 for row, old, new in zip(events.loc[changed, ROW], events.loc[changed, column],
                                          padded[changed], strict=True):
                     report.add(events_file, row, label, old, f"read as {new} — write dates as "
-                               f"EDTF, with four-digit years, e.g. {new}", NOTICE)
+                               f"EDTF, with four-digit years, e.g. {new}", NOTICE, code="date-padded")
                 events = events.assign(**{column: padded})
     pairs = events[["start", "end"]].drop_duplicates()
     rows = []
@@ -102,7 +102,7 @@ def add_dates(events, raw: Raw, lenient: bool, report) -> pd.DataFrame:
         value = end if column == "end" else start
         message = _slashed_hint(value) or message
         report.add(events_file, row, raw.labels.get(column, column), value,
-                   f"{message}; the event is kept but listed as undated")
+                   f"{message}; the event is kept but listed as undated", code="date")
     events = events.drop(columns="_error")
 
     for column in (schema.EARLIEST, schema.LATEST):
@@ -147,7 +147,7 @@ def read_source_dates(attestations, sources, attestations_file, lenient, report)
         except (DateError, ValueError, ArithmeticError) as exc:
             hint = _slashed_hint(value) or f"a date must be an EDTF string: {exc}"
             report.add(attestations_file, row, "differs_value", value,
-                       f"{hint}; this source's date is not drawn")
+                       f"{hint}; this source's date is not drawn", code="date")
             continue
         rows.append((att_id, event_id, source_id, value, authority, b.earliest, b.latest,
                      describe_edtf(value)))

@@ -66,7 +66,7 @@ def load_package(data_dir: Path = DATA_DIR, geo_dir: Path | None = None) -> Pack
         return _load(data_dir, geo_dir, report)
     except Exception as exc:  # noqa: BLE001 - the last guard: no traceback reaches a user
         report.add(schema.DESCRIPTOR, None, None, None, f"{_GUARD} ({exc}) — this is a fault in the "
-                   "atlas, not in your data: please report it with the file")
+                   "atlas, not in your data: please report it with the file", code="fault")
         return _empty_package(report)
 
 
@@ -105,10 +105,11 @@ def _load(data_dir: Path, geo_dir: Path, report: Report) -> Package:
     tables[ORDER] = check_order_claims(tables[ORDER], texts, events, raws[ORDER], report)
     if not geo_dir.is_dir():
         report.add(geo_dir.name or "geo", None, None, None, "there is no geometry folder, so the "
-                   "map shows the places but no routes or regions", NOTICE)
+                   "map shows the places but no routes or regions", NOTICE, code="layer-missing")
     valid_events = set(events["id"])
-    routes, routes_count = read_layer(geo_dir, schema.ROUTES_FILE, report, valid_events, tables)
-    regions, regions_count = read_layer(geo_dir, schema.REGIONS_FILE, report, None, tables)
+    routes, routes_count = read_layer(geo_dir, schema.ROUTES_FILE, report, valid_events, tables,
+                                        files)
+    regions, regions_count = read_layer(geo_dir, schema.REGIONS_FILE, report, None, tables, files)
     tables[RELATIONS] = relations
     tables[schema.ATTESTATIONS] = attestations
     tables[schema.EVENTS] = events

@@ -28,7 +28,7 @@ def read_texts(data_dir, sources, raw: Raw, report) -> dict[str, str]:
     for source_id, path, row in zip(sources["id"], sources["text_path"], sources[ROW], strict=True):
         if not inside(data_dir, path):
             report.add(raw.file, row, label, path, "the text must be a file inside the data "
-                       "package, e.g. sources/000.txt, so its quotes cannot be checked")
+                       "package, e.g. sources/000.txt, so its quotes cannot be checked", code="path")
             continue
         try:
             texts[source_id] = (data_dir / path).read_text(encoding="utf-8-sig")
@@ -40,7 +40,7 @@ def read_texts(data_dir, sources, raw: Raw, report) -> dict[str, str]:
             else:
                 reason = f"cannot be read ({exc})"
             report.add(raw.file, row, label, path, f"the source text {reason}, so its quotes "
-                       "cannot be checked", NOTICE if defaulted else ERROR)
+                       "cannot be checked", NOTICE if defaulted else ERROR, code="source-text")
     return texts
 
 
@@ -60,7 +60,7 @@ def check_quotes(attestations, texts, file, locate, report) -> pd.DataFrame:
         if text is None:
             report.add(file, row, "quote", quote, f"source {source_id} has no readable text, so the "
                        "quote could not be checked; the attestation was left out — fix the source's "
-                       "text_path first")
+                       "text_path first", code="quote-unchecked")
             keep[index] = False
             continue
         if locate and (start is None or end is None):
@@ -71,7 +71,8 @@ def check_quotes(attestations, texts, file, locate, report) -> pd.DataFrame:
         severity, column, message = _quote_verdict(text, quote, start, end)
         if message:
             value = {"quote": quote, "start_offset": start, "end_offset": end}[column]
-            report.add(file, row, column, value, message, severity)
+            code = "quote-whitespace" if severity == NOTICE else "quote-mismatch"
+            report.add(file, row, column, value, message, severity, code=code)
         keep[index] = severity != ERROR
     located = attestations.assign(start_offset=starts, end_offset=ends)
     return located[keep].reset_index(drop=True)
@@ -121,7 +122,7 @@ def check_relation_quotes(relations, texts, raw: Raw, report) -> pd.DataFrame:
             reason = ("its source has no readable text" if text is None else
                       "this quote does not occur in the source text")
             report.add(raw.file, row, "quote", quote, f"{reason}, so the relation was left out — "
-                       "copy the quote exactly from the text")
+                       "copy the quote exactly from the text", code="quote-mismatch")
         keep.append(found is not None)
     raw.rejected += len(keep) - sum(keep)
     return relations[np.array(keep, dtype=bool)].reset_index(drop=True)
@@ -135,7 +136,7 @@ def check_order_claims(order, texts, events, raw: Raw, report) -> pd.DataFrame:
     problems += check_order(order[keep], events)
     for problem in problems:
         report.add(raw.file, problem.row, raw.labels.get(problem.column, problem.column),
-                   problem.value, problem.message)
+                   problem.value, problem.message, code="order")
     raw.rejected += int((~keep).sum())
     return order[keep].reset_index(drop=True)
 
@@ -144,4 +145,4 @@ def check_attested(events, attestations, events_file, report) -> None:
     unattested = events[~isin(events["id"], attestations["event_id"])]
     report.add_rows(events_file, unattested, "id", "this event has no valid attestation: every "
                     "event needs at least one quote from a source (it is still shown) — add a "
-                    "row for it to attestations.csv")
+                    "row for it to attestations.csv", code="unattested")

@@ -49,7 +49,7 @@ def derive_places(raws: dict[str, Raw], resources, report: Report) -> None:
     if not {"lat", "lon"} <= set(extra.columns):
         report.add(events.file, 1, events.labels.get("place_name", "place"), None, "there are "
                    "no lat and lon columns, so these places cannot be put on the map — add "
-                   "columns lat and lon (decimal degrees)", NOTICE)
+                   "columns lat and lon (decimal degrees)", NOTICE, code="column-ignored")
         frame["place_id"] = ""
         return
     ids = _slugs(names, "place").where(given, "")
@@ -69,7 +69,7 @@ def derive_places(raws: dict[str, Raw], resources, report: Report) -> None:
     fill_missing(derived, resources[schema.PLACES], True, Report())
     made = "1 place was" if len(found) == 1 else f"{len(found)} places were"
     report.add(events.file, None, labels["name"], None, f"there is no places.csv, so {made} "
-               "made from this column and the lat/lon columns", NOTICE)
+               "made from this column and the lat/lon columns", NOTICE, code="default")
 
 
 def _match_place_names(events: Raw, extra: pd.DataFrame, places: Raw, report) -> None:
@@ -77,11 +77,13 @@ def _match_place_names(events: Raw, extra: pd.DataFrame, places: Raw, report) ->
     for name in ("lat", "lon"):
         if name in extra:
             report.add(events.file, 1, events.labels[name], None, "the places' coordinates come "
-                       "from places.csv, so this column was ignored", NOTICE)
+                       "from places.csv, so this column was ignored", NOTICE,
+                       code="column-ignored")
     if "place_name" not in extra or "place_id" in events.labels:
         if "place_name" in extra:
             report.add(events.file, 1, events.labels["place_name"], None, "the events' places "
-                       "come from their place_id column, so this column was ignored", NOTICE)
+                       "come from their place_id column, so this column was ignored", NOTICE,
+                       code="column-ignored")
         return
     given = extra["place_name"]
     table = places.frame
@@ -91,7 +93,7 @@ def _match_place_names(events: Raw, extra: pd.DataFrame, places: Raw, report) ->
     events.frame["place_id"] = ids.fillna(given)
     events.labels["place_id"] = events.labels["place_name"]
     report.add(events.file, 1, events.labels["place_name"], None, "read as the places' ids, or "
-               "their names in places.csv", NOTICE)
+               "their names in places.csv", NOTICE, code="column-alias")
 
 
 def derive_ids(raws, resources, table: str, users: list[tuple[str, str]], report) -> None:
@@ -107,7 +109,7 @@ def derive_ids(raws, resources, table: str, users: list[tuple[str, str]], report
             target.read += 1
             target.added += 1
             report.add(target.file, None, "id", UNKNOWN, "added, for the rows that give none",
-                       NOTICE)
+                       NOTICE, code="default")
         return
     values = [raws[user].frame[column] for user, column in users if column in raws[user].frame]
     values = pd.concat(values, ignore_index=True) if values else pd.Series(dtype=str)
@@ -129,7 +131,7 @@ def derive_ids(raws, resources, table: str, users: list[tuple[str, str]], report
     fill_missing(derived, resources[table], True, Report())
     made = f"1 {table.rstrip('s')} was" if len(frame) == 1 else f"{len(frame)} {table} were"
     report.add(file, None, users[0][1], None, f"there is no {table}.csv, so {made} made from "
-               "this column's values", NOTICE)
+               "this column's values", NOTICE, code="default")
 
 
 def _gave_unknown(raw: Raw, column: str) -> bool:
