@@ -228,7 +228,7 @@ def test_a_quote_differing_only_in_whitespace_is_accepted_with_a_notice(tmp_path
     package = load_changed(tmp_path, change, text=text)
     assert located(package) == [
         ("attestations.csv", 3, "quote", "They besieged the house of the caliph", NOTICE)]
-    assert "whitespace" in package.problems[0].message
+    assert package.problems[0].code == "quote-whitespace"
     assert "q2" in set(package.attestations["id"])
 
 
@@ -349,6 +349,7 @@ def test_cli_exits_zero_for_a_clean_package_and_one_for_a_bad_one(tmp_path, caps
     assert main(["validate", str(bad), "--geo", str(tmp_path / "bad" / "geo")]) == 1
     out = capsys.readouterr().out
     assert "events.csv, row 2, column 'start', value '656-05-01'" in out
+    assert out.splitlines()[0].endswith("[date]")
 
 
 def test_quote_rows_in_the_fixture_point_at_their_quotes():
@@ -517,6 +518,7 @@ def test_a_missing_folder_is_an_error_not_a_crash(tmp_path):
     """Test that a folder that does not exist is reported in words."""
     package = load_package(tmp_path / "typo")
     assert "does not exist" in package.errors[0].message
+    assert package.errors[0].code == "file-missing"
     assert package.events.empty
 
 
@@ -594,7 +596,8 @@ def test_rows_with_bytes_that_are_not_utf8_are_reported_and_left_out():
     """Test that a Windows-1252 row is an error on its own row and the others load."""
     package = load_package(FIXTURES / "windows_1252")
     assert [(p.row, p.severity) for p in package.errors] == [(3, ERROR)]
-    assert "UTF-8" in package.errors[0].message
+    assert "save the file as UTF-8" in package.errors[0].message
+    assert package.errors[0].code == "encoding"
     assert package.events["id"].tolist() == ["fine", "fine_too"]
     assert package.counts["events"] == TableCount(read=3, shown=2, rejected=1)
 
@@ -605,7 +608,7 @@ def test_non_utf8_bytes_in_a_described_table_do_not_crash(tmp_path):
     raw = (data / "events.csv").read_bytes().replace(b"A siege.", b"A si\xe8ge.")
     (data / "events.csv").write_bytes(raw)
     package = load_package(data, tmp_path / "geo")
-    assert any(p.row == 3 and "UTF-8" in p.message for p in package.errors)
+    assert any(p.row == 3 and p.code == "encoding" for p in package.errors)
     assert "siege" not in set(package.events["id"])
 
 
@@ -653,6 +656,7 @@ def test_a_row_with_too_many_cells_is_reported_and_the_rest_loads():
     package = load_package(FIXTURES / "ragged")
     assert [(p.row, p.value) for p in package.errors] == [(3, "two,Ali, the caliph, arrives,0656")]
     assert "double quotes" in package.errors[0].message
+    assert package.errors[0].code == "ragged"
     assert package.events["id"].tolist() == ["one", "three"]
 
 
@@ -660,7 +664,7 @@ def test_an_unclosed_quote_is_one_error_at_its_row():
     """Test that a quote never closed is reported where it opens, not as a traceback."""
     package = load_package(FIXTURES / "unclosed_quote")
     assert [(p.file, p.row) for p in package.errors] == [("events.csv", 3)]
-    assert "never closed" in package.errors[0].message
+    assert package.errors[0].code == "file-unreadable"
 
 
 def test_text_is_kept_exactly_as_written_and_never_interpreted(tmp_path):
@@ -757,6 +761,20 @@ def test_an_odd_descriptor_is_reported_not_a_crash(tmp_path, edit):
     edit(descriptor)
     (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     package = load_package(data, tmp_path / "geo")
-    assert not any("could not be read (" in p.message for p in package.problems)
+    assert not any(p.code == "fault" for p in package.problems)
     assert len(package.events) == 5
     assert all(count.adds_up for count in package.counts.values())
+
+
+def test_a_fault_in_the_atlas_is_one_problem_coded_fault(tmp_path, monkeypatch):
+    """Test that an exception inside the loader becomes one 'fault' problem and an empty package."""
+    from atlas.package import load as steps
+
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(steps, "read_description", broken)
+    package = load_package(write_package(tmp_path), tmp_path / "geo")
+    assert [p.code for p in package.problems] == ["fault"]
+    assert "a fault in the atlas, not in your data" in package.problems[0].message
+    assert package.events.empty and "title" in package.events
