@@ -778,3 +778,15 @@ def test_a_fault_in_the_atlas_is_one_problem_coded_fault(tmp_path, monkeypatch):
     assert [p.code for p in package.problems] == ["fault"]
     assert "a fault in the atlas, not in your data" in package.problems[0].message
     assert package.events.empty and "title" in package.events
+
+
+def test_a_reference_to_a_row_that_could_not_be_split_names_that_row(tmp_path):
+    """Test that an attestation of an event whose row has too many cells points at that row."""
+    data = write_package(tmp_path)
+    text = (data / "events.csv").read_text(encoding="utf-8").replace("A siege.", "A siege.,extra")
+    (data / "events.csv").write_text(text, encoding="utf-8")
+    package = load_package(data, tmp_path / "geo")
+    coded = [(p.file, p.row, p.code) for p in package.errors]
+    assert coded[:2] == [("events.csv", 3, "ragged"), ("attestations.csv", 3, "fk-rejected")]
+    assert package.errors[1].message.startswith(
+        "events.csv row 3 was rejected (more cells than column names), so this attestation")

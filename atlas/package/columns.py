@@ -163,6 +163,10 @@ def read_raw(resource: Resource, lenient: bool, report: Report) -> Raw:
     frame = pd.DataFrame({name: table.frame[position] for name, position in chosen.items()},
                          index=table.frame.index)
     frame[ROW] = table.frame[ROW]
+    key = resource.primary_key[0] if len(resource.primary_key) == 1 else None
+    if table.why and key in chosen:
+        left_out = table.left_out
+        report.reject(resource.name, key, left_out[chosen[key]], left_out[ROW], table.why)
     raw = Raw(file=file, frame=frame, labels=labels, read=table.read, rejected=table.rejected,
                separator=table.separator)
     if extra:

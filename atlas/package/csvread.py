@@ -8,7 +8,7 @@ import codecs
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,8 @@ class _Csv:
     frame: pd.DataFrame  # columns 0..n-1 as in the header, plus ROW
     read: int
     rejected: int
+    left_out: pd.DataFrame | None = None  # the rows left out, cut to the header's width
+    why: list[str] = field(default_factory=list)  # why each was left out, in a few words
     separator: str = ","
 
 
@@ -99,6 +101,7 @@ def read_csv(path: Path, file: str, report: Report) -> _Csv | None:
     read = len(frame)
 
     bad = ragged.copy()
+    why = pd.Series("more cells than column names", index=frame.index, dtype=object)
     if ragged.any():
         long_rows = frame[ragged]
         width = len(cells) - 1
@@ -120,6 +123,7 @@ def read_csv(path: Path, file: str, report: Report) -> _Csv | None:
                        "that are not UTF-8 text "
                        "(shown as \ufffd); the row was left out — save the file as UTF-8 ('CSV "
                        "UTF-8' in a spreadsheet's Save As)", code="encoding")
+        why[garbled] = "characters that are not UTF-8"
         bad |= garbled
         if any(_BAD_BYTE in h for h in header):
             report.add(file, 1, None, "", "the column names have characters that are not UTF-8 "
@@ -127,7 +131,8 @@ def read_csv(path: Path, file: str, report: Report) -> _Csv | None:
     # A second byte-order mark, as some tools write, is not part of the first column's name.
     names = [str(h).replace("\ufeff", "").strip() for h in header]
     return _Csv(header=names, frame=frame[~bad].reset_index(drop=True), read=read,
-                rejected=int(bad.sum()), separator=sep)
+                rejected=int(bad.sum()), separator=sep, left_out=frame[bad],
+                why=why[bad].tolist())
 
 
 class _Ragged(Exception):
