@@ -242,6 +242,7 @@ def check_gazetteer_ids(places: pd.DataFrame, raw: Raw, report) -> None:
 
 
 def convert_types(frame, fields) -> pd.DataFrame:
+    """The checked string cells as typed columns: Int64, Float64, bool, str."""
     converted = {}
     for fld in fields:
         name, kind = fld["name"], fld.get("type", "string")

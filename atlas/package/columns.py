@@ -61,6 +61,7 @@ def _copy(column: str) -> _Made:
 
 
 def palette(frame: pd.DataFrame) -> pd.Series:
+    """A colour for each faction row, in palette order; grey for 'unknown'."""
     colours = np.resize(np.array(_PALETTE, dtype=object), len(frame))
     colours = pd.Series(colours, index=frame.index, dtype=str)
     return colours.where(frame["id"] != UNKNOWN, UNKNOWN_COLOUR)
@@ -111,6 +112,7 @@ class Raw:
 
 
 def empty_raw(resource: Resource, present: bool = False) -> Raw:
+    """A table with no rows but every field, for a table without a (readable) file."""
     names = [f["name"] for f in resource.fields]
     frame = pd.DataFrame({**{n: pd.Series(dtype="str") for n in names},
                           ROW: pd.Series(dtype="int64")})

@@ -71,7 +71,8 @@ def read_description(data_dir: Path, report: Report) -> tuple[dict[str, Resource
     resources_list = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources_list, list):
         report.add(schema.DESCRIPTOR, None, "resources", None, "cannot read the package "
-                   "description: it has no list of 'resources' — give one entry per table", code="descriptor")
+                   "description: it has no list of 'resources' — give one entry per table",
+                   code="descriptor")
         return None, True
     own = {r["name"]: r for r in resources_list
            if isinstance(r, dict) and isinstance(r.get("name"), str)}
@@ -175,6 +176,7 @@ def _fields_of(resource: dict) -> list[dict]:
 
 
 def make_resource(name, resource, path, declared, described, file=None) -> Resource:
+    """One table as the loader will read it, from a resource entry (or none)."""
     resource = resource or {}
     table_schema = _schema_of(resource)
     fields = _fields_of(resource)

@@ -65,6 +65,7 @@ def _words(start: str, end: str) -> str:
 
 
 def add_dates(events, raw: Raw, lenient: bool, report) -> pd.DataFrame:
+    """Add each event's bounds, precision and dates in words; unreadable dates are reported."""
     events_file = raw.file
     if lenient:
         for column in ("start", "end"):
@@ -133,6 +134,7 @@ def _iso_column(jdns: pd.Series) -> pd.Series:
 
 
 def read_source_dates(attestations, sources, attestations_file, lenient, report) -> pd.DataFrame:
+    """The dates the sources give where they differ (``differs_field`` date), with bounds."""
     dated = attestations[(attestations["differs_field"] == schema.DATE_FIELD)
                          & (attestations["differs_value"] != "")]
     if lenient and len(dated):

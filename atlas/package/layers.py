@@ -27,12 +27,14 @@ _LAYER_COLUMNS = {
 
 
 def empty_layer(name: str) -> gpd.GeoDataFrame:
+    """A layer with no features but the columns the app reads."""
     columns = {c: pd.Series(dtype="str") for c in _LAYER_COLUMNS[name]}
     return gpd.GeoDataFrame({**columns, ROW: pd.Series(dtype="int64")}, geometry=[],
                             crs="EPSG:4326")
 
 
 def read_layer(geo_dir, name, report, valid_events, tables, files) -> tuple[gpd.GeoDataFrame, TableCount]:
+    """Read one GeoJSON layer; return the kept features and its row counts."""
     path = geo_dir / name
     empty = empty_layer(name)
     nothing = TableCount(0, 0, 0)

@@ -22,6 +22,7 @@ from atlas.text import squash_whitespace
 
 
 def read_texts(data_dir, sources, raw: Raw, report) -> dict[str, str]:
+    """Read each source's text, refusing paths out of the package; source id -> text."""
     texts = {}
     defaulted = "text_path" in raw.defaulted
     label = raw.labels.get("text_path", "text_path")
@@ -45,6 +46,7 @@ def read_texts(data_dir, sources, raw: Raw, report) -> dict[str, str]:
 
 
 def check_quotes(attestations, texts, file, locate, report) -> pd.DataFrame:
+    """Keep the attestations whose quote stands in its source; find missing offsets if allowed."""
     keep = np.ones(len(attestations), dtype=bool)
     starts = attestations["start_offset"].astype("Int64").copy()
     ends = attestations["end_offset"].astype("Int64").copy()
@@ -142,6 +144,7 @@ def check_order_claims(order, texts, events, raw: Raw, report) -> pd.DataFrame:
 
 
 def check_attested(events, attestations, events_file, report) -> None:
+    """Report each event with no valid attestation (the event is still shown)."""
     unattested = events[~isin(events["id"], attestations["event_id"])]
     report.add_rows(events_file, unattested, "id", "this event has no valid attestation: every "
                     "event needs at least one quote from a source (it is still shown) — add a "

@@ -221,6 +221,7 @@ class Report:
 
 
 def shorten(value: str, limit: int = 80) -> str:
+    """``value`` cut to ``limit`` characters, with an ellipsis."""
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
