@@ -101,7 +101,8 @@ def read_csv(path: Path, file: str, report: Report) -> _Csv | None:
     read = len(frame)
 
     bad = ragged.copy()
-    why = pd.Series("more cells than column names", index=frame.index, dtype=object)
+    # Why each row was left out, for the references to it (see Report.reject).
+    why = pd.Series("more cells than column names", index=frame.index[bad], dtype=object)
     if ragged.any():
         long_rows = frame[ragged]
         width = len(cells) - 1
@@ -123,7 +124,8 @@ def read_csv(path: Path, file: str, report: Report) -> _Csv | None:
                        "that are not UTF-8 text "
                        "(shown as \ufffd); the row was left out — save the file as UTF-8 ('CSV "
                        "UTF-8' in a spreadsheet's Save As)", code="encoding")
-        why[garbled] = "characters that are not UTF-8"
+        why = pd.concat([why, pd.Series("characters that are not UTF-8",
+                                        index=frame.index[garbled], dtype=object)])
         bad |= garbled
         if any(_BAD_BYTE in h for h in header):
             report.add(file, 1, None, "", "the column names have characters that are not UTF-8 "
@@ -132,7 +134,7 @@ def read_csv(path: Path, file: str, report: Report) -> _Csv | None:
     names = [str(h).replace("\ufeff", "").strip() for h in header]
     return _Csv(header=names, frame=frame[~bad].reset_index(drop=True), read=read,
                 rejected=int(bad.sum()), separator=sep, left_out=frame[bad],
-                why=why[bad].tolist())
+                why=why.reindex(frame.index[bad]).tolist())
 
 
 class _Ragged(Exception):
