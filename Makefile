@@ -60,9 +60,10 @@ unit: $(VENV)/.dev
 e2e: $(VENV)/.dev chromium nginx
 	$(BIN)/pytest tests/e2e
 
-# The scale benchmark (not a test): real data, then synthetic packages, timed on the server and in
-# Debian's chromium against a baseline page; writes benchmarks/results.md. make bench SIZES="real 1000"
-SIZES ?= real 1000 10000 100000
+# The scale benchmark (not a test): real data, then synthetic packages (benchmarks/synth.py), timed
+# on the server and in Debian's chromium beside a floor page of the same events (one Plotly chart);
+# writes benchmarks/results.md. make bench SIZES="real 1000 10000 100000"
+SIZES ?= real 1000 10000
 bench: $(VENV)/.dev chromium
 	$(BIN)/python -m benchmarks.run $(SIZES)
 

@@ -1,18 +1,21 @@
 """Browser measures: a real ``streamlit run`` timed in Debian's headless Chromium via Playwright.
 
-For one page (the atlas on some data package, or the baseline page) this module starts the
-server on a free port, then measures in a fresh browser context at projector size:
+For one page (the atlas on some data package, or the floor page of the same events) this module
+starts the server on a free port, then measures in a fresh browser context at projector size:
 
 - the first visit, which includes the server's cold load of the package;
-- later visits (median), from navigation until every chart is drawn and Streamlit is idle;
+- later visits (median), from navigation until every chart is drawn and Streamlit is idle, with
+  the HTTP bytes of the visit (as sent, compressed, with headers; and decoded), the websocket
+  bytes, and the browser's main-thread CPU time (Chrome DevTools Protocol ``Performance``
+  metrics, ``TaskDuration``; None where the browser does not give them);
 - the redraw after a filter change (median): the time from choosing a faction in the sidebar
   until the "Showing N of M events" line has changed, Streamlit has finished the run, and every
-  chart has been drawn again with new data;
-- the bytes the server sent over its websocket for that rerun. Streamlit sends a mere
-  reference for an element the session has already received, so each repetition is a new
+  chart has been drawn again with new data; its websocket bytes and CPU time. Streamlit sends a
+  mere reference for an element the session has already received, so each repetition is a new
   session, as a person's first choice of that filter would be;
-- the redraw after the sidebar's Reset, back to the default view (which the session has
-  received, so its elements come as references);
+- a click on an event in the filtered view (median): from the click on the first chart's lowest
+  point until the event's card is shown and Streamlit is idle; its websocket bytes and CPU time
+  (not measured where that chart draws with WebGL, which has no point to click);
 - the server process's peak resident memory (VmHWM), read from ``/proc`` at the end.
 
 No browser is downloaded: the ``chromium`` on the PATH is launched with the same flags as the
@@ -21,24 +24,18 @@ browser tests.
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from atlas.paths import ROOT
-from deploy.cluster import free_port, stop, wait_healthy
-
+from .serve import streamlit_server
 from .server_side import peak_rss_mb
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWPORT = {"width": 1280, "height": 720}
-STARTUP_TIMEOUT = 90
 # Generous: the first visit to a big package waits for its cold load.
 FIRST_VISIT_TIMEOUT_MS = 600_000
 REDRAW_TIMEOUT_MS = 180_000
@@ -83,6 +80,20 @@ _STATE_JS = """
     traces: (gd.data || []).length})),
 })
 """
+# The index of the first chart's lowest point on the screen.
+_LOWEST_POINT_JS = """
+() => {
+  const points = [...document.querySelector('.js-plotly-plot')
+                  .querySelectorAll('g.trace.scatter path.point')];
+  const bottoms = points.map(p => p.getBoundingClientRect().bottom);
+  return bottoms.indexOf(Math.max(...bottoms));
+}
+"""
+# True once the card (a CSS selector) is shown and Streamlit is idle.
+_CARD_JS = """
+(card) => !document.querySelector('[data-testid="stStatusWidget"]')
+          && !!document.querySelector(card)
+"""
 _MARK_JS = """
 () => {
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
@@ -99,30 +110,14 @@ _MARK_JS = """
 
 
 @contextmanager
-def streamlit_server(script: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
-    """Run ``streamlit run script`` on a free port; yield its URL and process id."""
-    port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(script),
-               "--server.port", str(port), "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://localhost:{port}"
-    try:
-        wait_healthy(f"{url}/_stcore/health", process, STARTUP_TIMEOUT)
-        yield url, process.pid
-    finally:
-        stop(process)
-
-
-@contextmanager
 def chromium() -> Iterator[object]:
-    """Debian's Chromium, headless, as the browser tests launch it."""
+    """Debian's Chromium, headless, with background networking off; the browser tests use it too."""
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium")
     if not executable:
-        raise RuntimeError("the browser measures need Debian's chromium: apt-get install chromium")
+        raise RuntimeError("the browser tests and measures need Debian's chromium: "
+                           "apt-get install chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
@@ -131,15 +126,51 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-class _Bytes:
-    """Counts the bytes of websocket frames the page receives."""
+class _Meter:
+    """What one page costs: websocket bytes received, HTTP bytes, the browser's CPU time.
 
-    def __init__(self, page) -> None:
-        self.total = 0
+    The websocket bytes are counted from Playwright's frames (Streamlit does not compress them by
+    default). The HTTP bytes and the CPU time come from a Chrome DevTools Protocol session on the
+    page: ``Network.loadingFinished`` gives each response's bytes as sent (compressed, with
+    headers), ``Network.dataReceived`` its decoded bytes, and ``Performance.getMetrics`` the
+    main thread's ``TaskDuration``. Where the protocol is not available, those stay None.
+    """
+
+    def __init__(self, context, page) -> None:
+        self.websocket = 0
+        self.http_wire: int | None = None
+        self.http_decoded: int | None = None
         page.on("websocket", lambda ws: ws.on("framereceived", self._add))
+        try:
+            self._cdp = context.new_cdp_session(page)
+            self._cdp.send("Performance.enable")
+            self._cdp.send("Network.enable")
+        except Exception:  # noqa: BLE001 - another browser: no protocol, no such measures
+            self._cdp = None
+            return
+        self.http_wire = self.http_decoded = 0
+        self._cdp.on("Network.loadingFinished", self._finished)
+        self._cdp.on("Network.dataReceived", self._received)
 
     def _add(self, payload) -> None:
-        self.total += len(payload.encode() if isinstance(payload, str) else payload)
+        self.websocket += len(payload.encode() if isinstance(payload, str) else payload)
+
+    def _finished(self, event: dict) -> None:
+        self.http_wire += int(event.get("encodedDataLength", 0))
+
+    def _received(self, event: dict) -> None:
+        self.http_decoded += int(event.get("dataLength", 0))
+
+    def cpu_s(self) -> float | None:
+        """The page's main-thread task time so far, in seconds, or None."""
+        if self._cdp is None:
+            return None
+        metrics = self._cdp.send("Performance.getMetrics")["metrics"]
+        return next((m["value"] for m in metrics if m["name"] == "TaskDuration"), None)
+
+
+def _spent(after: float | None, before: float | None) -> float | None:
+    return None if after is None or before is None else after - before
 
 
 def _wait_ready(page, before: str, charts: int, timeout_ms: int) -> str:
@@ -156,24 +187,64 @@ def _wait_ready(page, before: str, charts: int, timeout_ms: int) -> str:
 
 
 def _visit(browser, url: str, charts: int, timeout_ms: int):
-    """Open ``url`` in a fresh context; return (page, context, seconds until ready, bytes)."""
+    """Open ``url`` in a fresh context; return (page, context, meter, what the visit cost)."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
-    received = _Bytes(page)
+    meter = _Meter(context, page)
+    cpu = meter.cpu_s()
     started = time.perf_counter()
     page.goto(url, wait_until="commit", timeout=timeout_ms)
     _wait_ready(page, "", charts, timeout_ms)
-    return page, context, time.perf_counter() - started, received
+    cost = {"visit_s": time.perf_counter() - started, "visit_bytes": meter.websocket,
+            "visit_http_wire": meter.http_wire, "visit_http_decoded": meter.http_decoded,
+            "visit_cpu_s": _spent(meter.cpu_s(), cpu)}
+    return page, context, meter, cost
 
 
-def _redraw(page, charts: int, received: _Bytes, act) -> tuple[float, int]:
+def _act(meter: _Meter, act, wait) -> tuple[float, int, float | None]:
+    """Do ``act`` (which returns the moment of the action), then ``wait``; return the seconds
+    from the action until ``wait`` returned, the websocket bytes and the CPU time meanwhile."""
+    start_bytes, cpu = meter.websocket, meter.cpu_s()
+    started = act()
+    wait()
+    return time.perf_counter() - started, meter.websocket - start_bytes, _spent(meter.cpu_s(), cpu)
+
+
+def _redraw(page, charts: int, meter: _Meter, act) -> tuple[float, int, float | None]:
     """Do ``act`` (which ends with the action that reruns); time it until the page is ready."""
     before = _wait_ready(page, "", charts, REDRAW_TIMEOUT_MS)
     page.evaluate(_MARK_JS)
-    start_bytes = received.total
-    started = act()
-    _wait_ready(page, before, charts, REDRAW_TIMEOUT_MS)
-    return time.perf_counter() - started, received.total - start_bytes
+    return _act(meter, act, lambda: _wait_ready(page, before, charts, REDRAW_TIMEOUT_MS))
+
+
+def _points(page):
+    """The first chart's points drawn as SVG (none where it draws with WebGL)."""
+    return page.locator(".js-plotly-plot").first.locator("g.trace.scatter path.point")
+
+
+def _click_event(page) -> float:
+    """Click an event in the first chart as a mouse does; return the moment of the click.
+
+    The point clicked is the lowest one drawn: Plotly's mode bar, which appears on hovering,
+    covers the chart's top right corner.
+    """
+    page.keyboard.press("Escape")  # close the Factions box's list, which would take the click
+    lowest = page.evaluate(_LOWEST_POINT_JS)
+    box = _points(page).nth(lowest).bounding_box()
+    started = time.perf_counter()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    return started
+
+
+def _wait_card(page, card: str) -> None:
+    """Wait until ``card`` (a CSS selector) is on the page and Streamlit is idle."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(_CARD_JS, arg=card, polling="raf", timeout=REDRAW_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        raise RuntimeError(f"no card ({card}) after {REDRAW_TIMEOUT_MS / 1000:.0f} s; the page "
+                           f"shows {page.evaluate(_STATE_JS)}") from None
 
 
 def _choose_faction(page, label: str) -> float:
@@ -183,16 +254,6 @@ def _choose_faction(page, label: str) -> float:
     page.keyboard.type(label)
     started = time.perf_counter()
     page.keyboard.press("Enter")
-    return started
-
-
-def _reset(page) -> float:
-    """Press the sidebar's Reset button; return the moment of the click."""
-    page.keyboard.press("Escape")
-    button = page.get_by_test_id("stSidebar").get_by_role("button", name="Reset", exact=True)
-    button.scroll_into_view_if_needed()
-    started = time.perf_counter()
-    button.click()
     return started
 
 
@@ -206,13 +267,13 @@ def _repeat(func, times: int, budget_s: float) -> list:
     return results
 
 
-def measure_page(browser, url: str, *, charts: int, faction_label: str, repeat: int = 3,
-                 budget_s: float = BUDGET_S) -> dict:
-    """Time visits and redraws of one served page; see the module's docstring.
+def measure_page(browser, url: str, *, charts: int, faction_label: str, card: str,
+                 repeat: int = 3, budget_s: float = BUDGET_S) -> dict:
+    """Time visits, redraws and clicks of one served page; see the module's docstring.
 
     After the first visit, each repetition is a fresh browser context (a new Streamlit session,
-    so nothing is in its message cache): a visit, then choosing the faction (the redraw), then
-    the sidebar's Reset (back to the default view, which that session has already received).
+    so nothing is in its message cache): a visit, then choosing the faction (the redraw), then a
+    click on an event of the filtered view (the card).
 
     Parameters
     ----------
@@ -224,43 +285,53 @@ def measure_page(browser, url: str, *, charts: int, faction_label: str, repeat: 
         How many Plotly charts the page draws.
     faction_label : str
         What to type into the Factions box to choose the typical faction.
+    card : str
+        A CSS selector that matches the event's card once it is shown.
     repeat : int
         Most repetitions; fewer (at least one) once ``budget_s`` seconds have gone.
 
     Returns
     -------
     dict
-        Seconds and bytes, medians of the repetitions, and their number.
+        Seconds, bytes and CPU seconds, medians of the repetitions, and their number.
     """
-    page, context, first, received = _visit(browser, url, charts, FIRST_VISIT_TIMEOUT_MS)
-    first_bytes = received.total
+    page, context, _, first = _visit(browser, url, charts, FIRST_VISIT_TIMEOUT_MS)
     context.close()
 
-    def cycle() -> dict[str, float]:
-        page, context, visit_s, received = _visit(browser, url, charts, REDRAW_TIMEOUT_MS)
-        visit_bytes = received.total
+    def cycle() -> dict[str, float | None]:
+        page, context, meter, cost = _visit(browser, url, charts, REDRAW_TIMEOUT_MS)
         try:
-            redraw_s, redraw_bytes = _redraw(page, charts, received,
-                                             lambda: _choose_faction(page, faction_label))
-            reset_s, reset_bytes = _redraw(page, charts, received, lambda: _reset(page))
+            redraw = _redraw(page, charts, meter, lambda: _choose_faction(page, faction_label))
+            # A chart drawn with WebGL (many events in view) has no point to click as a person
+            # would: then the click is not measured.
+            click = (_act(meter, lambda: _click_event(page), lambda: _wait_card(page, card))
+                     if _points(page).count() else (None, None, None))
         finally:
             context.close()
-        return {"visit_s": visit_s, "visit_bytes": visit_bytes, "redraw_s": redraw_s,
-                "redraw_bytes": redraw_bytes, "reset_s": reset_s, "reset_bytes": reset_bytes}
+        names = ("s", "bytes", "cpu_s")
+        return {**cost, **{f"redraw_{n}": v for n, v in zip(names, redraw, strict=True)},
+                **{f"click_{n}": v for n, v in zip(names, click, strict=True)}}
 
     cycles = _repeat(cycle, repeat, budget_s)
-    result = {key: statistics.median(c[key] for c in cycles) for key in cycles[0]}
-    for key in ("visit_bytes", "redraw_bytes", "reset_bytes"):
-        result[key] = int(result[key])
-    result.update(first_visit_s=first, first_visit_bytes=first_bytes, repeats=len(cycles))
+    result = {key: _median([c[key] for c in cycles]) for key in cycles[0]}
+    result.update(first_visit_s=first["visit_s"], first_visit_bytes=first["visit_bytes"],
+                  repeats=len(cycles))
     return result
 
 
+def _median(values: list) -> float | int | None:
+    """The median of ``values`` (an int for counts), or None where one was not measured."""
+    if any(v is None for v in values):
+        return None
+    middle = statistics.median(values)
+    return int(middle) if all(isinstance(v, int) for v in values) else middle
+
+
 def measure_served(script: Path, *, env: dict[str, str] | None = None, charts: int,
-                   faction_label: str, browser, repeat: int = 3) -> dict:
+                   faction_label: str, card: str, browser, repeat: int = 3) -> dict:
     """Start ``streamlit run script``, measure it with :func:`measure_page`, add peak memory."""
-    with streamlit_server(script, env) as (url, pid):
-        result = measure_page(browser, url, charts=charts, faction_label=faction_label,
-                              repeat=repeat)
-        result["server_peak_mb"] = peak_rss_mb(pid)
+    with streamlit_server(script, env) as served:
+        result = measure_page(browser, url=served.url, charts=charts,
+                              faction_label=faction_label, card=card, repeat=repeat)
+        result["server_peak_mb"] = peak_rss_mb(served.pid)
     return result

@@ -23,7 +23,7 @@ from pathlib import Path
 from atlas.filters import FilterState
 from atlas.package import load_package
 from atlas.paths import DATA_DIR, GEO_DIR, ROOT
-from atlas.synth import write_package
+from benchmarks.synth import write_package
 
 from .server_side import chart_spec, page_figures, typical_faction
 

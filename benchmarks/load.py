@@ -7,7 +7,7 @@ Scenarios, each against real servers started here on loopback (never another hos
 
 - ``single``: one ``streamlit run app.py`` with the bundled data and ``--sessions`` students;
 - ``cluster``: the same students through nginx in front of two copies (``deploy/cluster.py``);
-- ``big``: one process with a synthetic package of ``--big-events`` events (``atlas/synth.py``,
+- ``big``: one process with a synthetic package of ``--big-events`` events (``benchmarks/synth.py``,
   seed 0) and ``--big-sessions`` students.
 
 Each student (``benchmarks/classroom.py``: a websocket client speaking Streamlit's protobufs)
@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
-from atlas.synth import write_package
+from benchmarks.synth import write_package
 from deploy.cluster import free_port, run_cluster, start_copy, stop, wait_healthy
 
 from .classroom import Timing, attend, interactions

@@ -1,13 +1,44 @@
-"""Shared fixtures: a tiny data package (5 events, 3 places) built in code, never from data/."""
+"""Shared fixtures: a tiny data package (5 events, 3 places) built in code, never from data/.
+
+The unchanged tiny package is written and loaded once per session (``tiny_package_dir``,
+``tiny_package``), read-only; a test that changes files works on ``tiny_package_copy`` or writes
+its own with :func:`write_package`. Every test starts with none of the environment variables that
+choose the app's package set, whatever the shell running pytest has.
+"""
 
 import json
 import shutil
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from atlas.paths import DATA_DIR
+from atlas.package import load_package
+from atlas.paths import DATA_DIR, DATA_ENVS, GEO_ENVS
+
+# The loader's crash guard (an exception it did not expect, reported as a problem): its stable
+# problem code, and the words it starts with for problems that carry no code.
+GUARD_CODE = "fault"
+GUARD_WORDS = "the package could not be read"
+
+
+@pytest.fixture(autouse=True)
+def _no_package_from_the_shell(monkeypatch):
+    """Clear ``ATLAS_DATA`` and the other package variables: a test sets the ones it needs."""
+    for name in DATA_ENVS + GEO_ENVS:
+        monkeypatch.delenv(name, raising=False)
+
+
+def crash_guards(problems) -> list:
+    """The problems that report the loader's crash guard: an exception it did not expect.
+
+    The one place tests recognise the guard (every "never crashes" test asserts this is empty),
+    by the problem's code where it has one.
+    """
+    return [p for p in problems if getattr(p, "code", "") == GUARD_CODE
+            or (not getattr(p, "code", "") and p.message.startswith(GUARD_WORDS))]
 
 TINY_TEXT = (
     "In May 656 the rebels camped near Medina. They besieged the house of the caliph.\n"
@@ -145,10 +176,42 @@ def write_package(root: Path, tables=None, geo=None, text: str = TINY_TEXT) -> P
     return data
 
 
+def _read_only(root: Path) -> dict[str, bytes]:
+    """Make the files under ``root`` read-only; return their contents by relative path."""
+    contents = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            contents[str(path.relative_to(root))] = path.read_bytes()
+    return contents
+
+
+@pytest.fixture(scope="session")
+def tiny_package_dir(tmp_path_factory) -> Iterator[Path]:
+    """The unchanged tiny package, written once per session (read-only); its data folder.
+
+    Its layers are in ``tiny_package_dir.parent / "geo"``. The session fails if a test changed
+    it (file modes do not stop a test run as root).
+    """
+    data = write_package(tmp_path_factory.mktemp("tiny"))
+    written = _read_only(data.parent)
+    yield data
+    now = {str(p.relative_to(data.parent)): p.read_bytes()
+           for p in sorted(data.parent.rglob("*")) if p.is_file()}
+    assert now == written, "a test changed the shared tiny package; use tiny_package_copy"
+
+
+@pytest.fixture(scope="session")
+def tiny_package(tiny_package_dir):
+    """The unchanged tiny package, loaded once per session; a test must not change its frames."""
+    return load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+
+
 @pytest.fixture
-def tiny_package_dir(tmp_path) -> Path:
-    """Write the unchanged tiny package and return its data folder."""
-    return write_package(tmp_path)
+def tiny_package_copy(tiny_package_dir, tmp_path) -> Path:
+    """A writable copy of the tiny package for a test that changes its files; its data folder."""
+    shutil.copytree(tiny_package_dir.parent, tmp_path / "tiny", copy_function=shutil.copyfile)
+    return tmp_path / "tiny" / "data"
 
 
 # Text a hostile package puts in every text field; none of it may run or become markup.

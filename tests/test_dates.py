@@ -1,6 +1,5 @@
 """Tests for atlas.dates: EDTF bounds, Julian Day Numbers, AH dates and words."""
 
-import dataclasses
 import re
 
 import numpy as np
@@ -153,11 +152,11 @@ def test_parse_edtf_rejects_non_text(value):
     assert isinstance(caught.value, DateError)
 
 
-def test_date_bounds_is_frozen():
-    """Test that DateBounds cannot be changed after it is made."""
-    bounds = parse_edtf("0656")
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        bounds.earliest = 0
+def test_equal_dates_give_equal_hashable_bounds():
+    """Test that the same date parsed twice gives equal bounds that can key a dict or a cache."""
+    first, again, other = parse_edtf("0656"), parse_edtf("0656"), parse_edtf("0657")
+    assert first == again and first is not again and first != other
+    assert {first: "a", other: "b"}[again] == "a"
 
 
 def test_known_pair_1_may_656_is_1_dhu_al_qada_35():

@@ -18,13 +18,12 @@ from atlas.figures import (
     timeline_figure,
 )
 from atlas.filters import FilterState, apply_filters
-from atlas.package import load_package
 
 
 @pytest.fixture
-def package(tiny_package_dir):
-    """The tiny package, loaded."""
-    return load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+def package(tiny_package):
+    """The tiny package, loaded once per session."""
+    return tiny_package
 
 
 def marker_traces(fig):

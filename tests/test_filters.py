@@ -17,9 +17,9 @@ from atlas.package import load_package
 
 
 @pytest.fixture
-def package(tiny_package_dir):
-    """The tiny package, loaded."""
-    return load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+def package(tiny_package):
+    """The tiny package, loaded once per session."""
+    return tiny_package
 
 
 @pytest.fixture
@@ -72,14 +72,14 @@ def test_each_filter_selects_the_right_events(package, changes, expected):
     assert shown(package, **changes) == expected
 
 
-def test_source_modes_differ_when_an_event_has_two_sources(tiny_package_dir):
+def test_source_modes_differ_when_an_event_has_two_sources(tmp_path):
     """Test that any/all/only give different answers when an event is attested twice."""
     from tests.conftest import quote_row, tiny_tables, write_package
 
     tables = tiny_tables()
     extra = quote_row("q6", "camp", "near Medina", source_id="t2")
     tables["attestations"].loc[len(tables["attestations"])] = extra
-    data = write_package(tiny_package_dir.parent / "two", tables)
+    data = write_package(tmp_path, tables)
     package = load_package(data, data.parent / "geo")
     assert shown(package, sources=("t1", "t2"), source_mode="all") == ["camp"]
     assert "camp" not in shown(package, sources=("t1",), source_mode="only")

@@ -15,7 +15,7 @@ from atlas.__main__ import main
 from atlas.dates import julian_to_jdn
 from atlas.package import ERROR, NOTICE, TableCount, load_package
 from atlas.paths import DATA_ENVS, GEO_ENVS
-from tests.conftest import TINY_TEXT, quote_row, tiny_geo, tiny_tables, write_package
+from tests.conftest import TINY_TEXT, crash_guards, quote_row, tiny_geo, tiny_tables, write_package
 
 FIXTURES = Path(__file__).parent / "data"
 
@@ -34,9 +34,9 @@ def located(package):
     return [(p.file, p.row, p.column, p.value, p.severity) for p in package.problems]
 
 
-def test_tiny_package_loads_without_problems(tiny_package_dir):
+def test_tiny_package_loads_without_problems(tiny_package):
     """Test that the unchanged tiny package has no problems and typed frames."""
-    package = load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+    package = tiny_package
     assert package.problems == ()
     assert len(package.events) == 5 and len(package.places) == 3
     assert isinstance(package.places, gpd.GeoDataFrame)
@@ -47,9 +47,9 @@ def test_tiny_package_loads_without_problems(tiny_package_dir):
     assert len(package.routes) == 1 and len(package.regions) == 1
 
 
-def test_dates_are_julian_day_numbers_and_iso_strings_not_timestamps(tiny_package_dir):
+def test_dates_are_julian_day_numbers_and_iso_strings_not_timestamps(tiny_package):
     """Test that event bounds are integer JDNs with Julian ISO strings, never datetime64."""
-    events = load_package(tiny_package_dir, tiny_package_dir.parent / "geo").events.set_index("id")
+    events = tiny_package.events.set_index("id")
     assert events.loc["camp", "earliest"] == julian_to_jdn(656, 5, 1)
     assert events.loc["camp", "best_iso"] == "0656-05-01"
     assert events.loc["siege", "latest_iso"] == "0656-06-30"
@@ -269,11 +269,11 @@ def test_a_missing_required_column_rejects_every_row_and_says_so(tmp_path):
     assert package.counts["factions"] == TableCount(read=3, shown=0, rejected=3)
 
 
-def test_a_missing_table_file_is_reported(tmp_path):
+def test_a_missing_table_file_is_reported(tiny_package_copy):
     """Test that a missing CSV is reported by name and the rest still loads."""
-    data = write_package(tmp_path)
+    data = tiny_package_copy
     (data / "participants.csv").unlink()
-    package = load_package(data, tmp_path / "geo")
+    package = load_package(data, data.parent / "geo")
     assert ("participants.csv", None, None, None, ERROR) in located(package)
     assert len(package.events) == 5
 
@@ -297,11 +297,11 @@ def test_a_route_for_an_unknown_event_is_reported_on_its_feature(tmp_path):
     assert package.routes.empty
 
 
-def test_an_unreadable_descriptor_is_a_problem_not_a_traceback(tmp_path):
+def test_an_unreadable_descriptor_is_a_problem_not_a_traceback(tiny_package_copy):
     """Test that broken JSON in datapackage.json becomes one problem."""
-    data = write_package(tmp_path)
+    data = tiny_package_copy
     (data / "datapackage.json").write_text("{not json", encoding="utf-8")
-    package = load_package(data, tmp_path / "geo")
+    package = load_package(data, data.parent / "geo")
     assert package.problems[0].file == "datapackage.json"
     assert package.events.empty
 
@@ -314,25 +314,25 @@ def test_problems_read_as_sentences_naming_their_place():
     assert text == "events.csv, row 7, column 'start', value '656-05-01': not an EDTF date"
 
 
-def test_source_dates_give_each_sources_own_date(tiny_package_dir):
+def test_source_dates_give_each_sources_own_date(tiny_package):
     """Test that an attestation's differing date becomes a drawable source date."""
-    package = load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+    package = tiny_package
     row = package.source_dates.set_index("attestation_id").loc["q3"]
     assert row["value"] == "0658" and row["source_label"] == "Tiny"
     assert row["earliest_iso"] == "0658-01-01" and row["latest_iso"] == "0658-12-31"
 
 
-def test_event_factions_include_the_participants_factions(tiny_package_dir):
+def test_event_factions_include_the_participants_factions(tiny_package):
     """Test that an event counts for its acting faction and its participants' factions."""
-    package = load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+    package = tiny_package
     pairs = set(map(tuple, package.event_factions.to_numpy()))
     assert ("invasion", "ali") in pairs and ("siege", "rebels") in pairs
     assert ("siege", "ali") not in pairs
 
 
-def test_search_text_holds_every_spelling_of_people_and_places(tiny_package_dir):
+def test_search_text_holds_every_spelling_of_people_and_places(tiny_package):
     """Test that an event's search text includes aliases of its people and place."""
-    events = load_package(tiny_package_dir, tiny_package_dir.parent / "geo").events.set_index("id")
+    events = tiny_package.events.set_index("id")
     assert "othman" in events.loc["siege", "search_text"]
     assert "yathrib" in events.loc["siege", "search_text"]
 
@@ -602,12 +602,12 @@ def test_rows_with_bytes_that_are_not_utf8_are_reported_and_left_out():
     assert package.counts["events"] == TableCount(read=3, shown=2, rejected=1)
 
 
-def test_non_utf8_bytes_in_a_described_table_do_not_crash(tmp_path):
+def test_non_utf8_bytes_in_a_described_table_do_not_crash(tiny_package_copy):
     """Test that a bad byte in a described package's events is one located error."""
-    data = write_package(tmp_path)
+    data = tiny_package_copy
     raw = (data / "events.csv").read_bytes().replace(b"A siege.", b"A si\xe8ge.")
     (data / "events.csv").write_bytes(raw)
-    package = load_package(data, tmp_path / "geo")
+    package = load_package(data, data.parent / "geo")
     assert any(p.row == 3 and p.code == "encoding" for p in package.errors)
     assert "siege" not in set(package.events["id"])
 
@@ -754,14 +754,14 @@ def test_read_equals_shown_plus_rejected_for_the_real_and_a_broken_package(tmp_p
     lambda d: d["resources"].append({"name": "extra", "path": 7}),
     lambda d: d["resources"].pop(1),
 ])
-def test_an_odd_descriptor_is_reported_not_a_crash(tmp_path, edit):
+def test_an_odd_descriptor_is_reported_not_a_crash(tiny_package_copy, edit):
     """Test that a hand-written datapackage.json with odd parts still loads the events."""
-    data = write_package(tmp_path)
+    data = tiny_package_copy
     descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     edit(descriptor)
     (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    package = load_package(data, tmp_path / "geo")
-    assert not any(p.code == "fault" for p in package.problems)
+    package = load_package(data, data.parent / "geo")
+    assert not crash_guards(package.problems)
     assert len(package.events) == 5
     assert all(count.adds_up for count in package.counts.values())
 

@@ -37,14 +37,19 @@ CELL = st.one_of(
 
 def check(package: Package) -> None:
     """Assert what must hold for any input: a Package, no crash guard, counts that add up."""
+    from tests.conftest import crash_guards
+
     assert isinstance(package, Package)
-    assert not any(p.code == "fault" for p in package.problems), package.problems
+    assert not crash_guards(package.problems), package.problems
     assert package.counts
     for name, count in package.counts.items():
         assert count.adds_up, (name, count)
         frame = getattr(package, name)
         assert count.shown == len(frame), (name, count, len(frame))
     for problem in package.problems:
+        # Located for a person: the text names the file and ends with the words.
+        assert problem.message and str(problem).endswith(f": {problem.message}")
+        assert problem.file in str(problem)
         assert problem.message and problem.code in CODES, problem
 
 

@@ -8,9 +8,9 @@ from atlas.presets import episode_presets, window_title, window_words
 
 
 @pytest.fixture
-def package(tiny_package_dir):
-    """The tiny package, loaded."""
-    return load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+def package(tiny_package):
+    """The tiny package, loaded once per session."""
+    return tiny_package
 
 
 def test_each_episode_gets_the_months_of_its_events_in_the_tables_order(package):

@@ -16,9 +16,9 @@ from atlas.registry import (
 
 
 @pytest.fixture
-def package(tiny_package_dir):
-    """The tiny package, loaded."""
-    return load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+def package(tiny_package):
+    """The tiny package, loaded once per session."""
+    return tiny_package
 
 
 @pytest.mark.parametrize(("cell", "expected"), [

@@ -74,9 +74,9 @@ def test_every_package_gets_one_story_per_episode_in_date_order(real, real_stori
         assert (earliest[1:] >= earliest[:-1]).all()
 
 
-def test_a_package_without_stories_is_told_by_episode(tiny_package_dir):
+def test_a_package_without_stories_is_told_by_episode(tiny_package):
     """Test that the tiny package (no story files) loads cleanly and gets its episodes' stories."""
-    package = load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+    package = tiny_package
     assert package.problems == ()
     assert package.stories.empty and package.story_steps.empty
     stories = story.read_stories(package)
@@ -264,9 +264,9 @@ def test_the_uncertainty_of_a_date_is_put_in_words(real, event, words):
     ("siege", "known to the month: from May 656 to June 656"),
     ("camp", "known to the day"),
 ])
-def test_approximate_dates_and_spans_are_put_in_words(tiny_package_dir, event, words):
+def test_approximate_dates_and_spans_are_put_in_words(tiny_package, event, words):
     """Test that an approximate year and an event that lasted are said with their spans."""
-    package = load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
+    package = tiny_package
     assert story.uncertainty_words(package.events.set_index("id").loc[event]) == words
 
 

@@ -11,7 +11,7 @@ from atlas import schema
 from atlas.dates import parse_edtf
 from atlas.package import load_package
 from atlas.paths import DATA_DIR
-from atlas.synth import write_package
+from benchmarks.synth import write_package
 
 
 def _read(data_dir, name):

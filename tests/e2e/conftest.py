@@ -1,87 +1,43 @@
 """Browser fixtures: a real `streamlit run` of the app and Debian's Chromium driven by Playwright.
 
 No browser is downloaded: the tests launch the `chromium` on the PATH (Debian's package, which
-`make test` installs). Screenshots go to artifacts/ (git-ignored) for a person to look at.
+`make test` installs). Screenshots and the servers' logs go to artifacts/ (git-ignored) for a person
+to look at.
 """
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import urllib.request
-from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from atlas.paths import ROOT
+from benchmarks.browser import chromium
+from benchmarks.serve import streamlit_server
 
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 STARTUP_TIMEOUT = 90
 PROJECTOR = {"width": 1280, "height": 720}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def _serve():
-    """Start `streamlit run app.py` on a free port; yield its URL once it says it is serving."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-               "--server.port", str(port), "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    url = f"http://localhost:{port}"
-    try:
-        # Streamlit prints its URL once it serves; read its output until then (bounded by the
-        # health check's own timeout below if the line never comes).
-        for line in process.stdout:
-            if f":{port}" in line:
-                break
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=STARTUP_TIMEOUT) as reply:
-            assert reply.read().decode().strip() == "ok"
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 @pytest.fixture(scope="session")
 def server_url():
     """The app served for the whole test session."""
-    with _serve() as url:
-        yield url
+    with streamlit_server(log=ARTIFACTS / "server.log", timeout=STARTUP_TIMEOUT) as served:
+        yield served.url
 
 
 @pytest.fixture
 def fresh_server_url():
     """An app server that no page has visited yet (for first-visit behaviour)."""
-    with _serve() as url:
-        yield url
+    with streamlit_server(log=ARTIFACTS / "server-fresh.log", timeout=STARTUP_TIMEOUT) as served:
+        yield served.url
 
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, headless, with background networking off."""
-    executable = shutil.which("chromium")
-    assert executable, "The browser tests need Debian's chromium: apt-get install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    """Debian's Chromium, headless, with background networking off (as the benchmark runs it)."""
+    with chromium() as launched:
+        yield launched
 
 
 class Requests(list):

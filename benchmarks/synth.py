@@ -172,7 +172,7 @@ def write_package(root: Path, n_events: int, *, n_places: int | None = None,
     Returns
     -------
     tuple of pathlib.Path
-        ``(data_dir, geo_dir)``, to pass to :func:`atlas.load.load_package` or to the app
+        ``(data_dir, geo_dir)``, to pass to :func:`atlas.package.load_package` or to the app
         through ``FITNA_ATLAS_DATA`` and ``FITNA_ATLAS_GEO``.
     """
     if n_events < 1:
@@ -230,12 +230,12 @@ def write_package(root: Path, n_events: int, *, n_places: int | None = None,
         name="fitna-atlas-synthetic", version="0.0.0",
         title=f"Synthetic package: {n_events} events (seed {seed})",
         description="Invented events, places, people and source texts in the shape of the Fitna "
-                    "Atlas package, written by atlas.synth for tests and benchmarks. Not history.",
+                    "Atlas package, written by benchmarks.synth for tests and benchmarks. Not history.",
     )
     (data_dir / schema.DESCRIPTOR).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False)
                                               + "\n", encoding="utf-8")
     (data_dir / "README.md").write_text(
-        f"# Synthetic package\n\nWritten by `atlas.synth.write_package` with {n_events} events, "
+        f"# Synthetic package\n\nWritten by `benchmarks.synth.write_package` with {n_events} events, "
         f"{n_places} places, {n_sources} sources, {n_people} people and seed {seed}. Everything "
         "in it is invented; it exists to test and measure the atlas at scale.\n", encoding="utf-8")
 
