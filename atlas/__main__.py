@@ -2,14 +2,15 @@
 
 Without DIR it validates the package the app would show ($ATLAS_DATA, $FITNA_ATLAS_DATA or the
 bundled data); without --geo, the layers that go with it ($ATLAS_GEO, $FITNA_ATLAS_GEO, else
-DIR/geo, or the bundled geo/ for the bundled data).
+DIR/geo, or the bundled geo/ for the bundled data). Each problem ends with its code in
+brackets (``[fk-rejected]``); the codes are listed in :data:`atlas.package.types.CODES`.
 """
 
 import argparse
 import sys
 from pathlib import Path
 
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import data_dir, geo_dir
 
 
@@ -42,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     geo = args.geo if args.geo is not None else geo_dir([], data)
     package = load_package(data, geo)
     for problem in package.problems:
-        print(problem)
+        # The code (see atlas.package.types.CODES) is for grep and scripts; the words for people.
+        print(f"{problem} [{problem.code}]" if problem.code else problem)
     errors = len(package.errors)
     notices = len(package.problems) - errors
     print(f"{len(package.events)} events, {len(package.attestations)} attestations, "

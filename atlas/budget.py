@@ -39,7 +39,7 @@ def package_bytes(package, raw_bytes: int = 0) -> int:
 
     Parameters
     ----------
-    package : atlas.load.Package
+    package : atlas.package.types.Package
         The loaded package.
     raw_bytes : int
         The uploaded files' own size, which Streamlit keeps while the session lasts.

@@ -11,7 +11,7 @@ import pandas as pd
 
 from atlas import schema
 from atlas.detail import date_in_words
-from atlas.load import Package
+from atlas.package.types import Package
 
 ATTESTED = "attested"
 DIFFERS = "attested, differs"

@@ -8,8 +8,8 @@ import pandas as pd
 
 from atlas import schema
 from atlas.dates import DateError, describe_edtf
-from atlas.load import Package
 from atlas.order import order_lines
+from atlas.package.types import Package
 
 _BASIS_WORDS = {
     "stated": "stated in a source",

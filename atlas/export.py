@@ -19,7 +19,7 @@ import shapely
 
 from atlas import geojson, schema
 from atlas.dates import jdns_to_iso
-from atlas.load import ROW, Package
+from atlas.package.types import ROW, Package
 from atlas.paths import DATA_DIR
 from atlas.registry import place_links
 

@@ -15,7 +15,8 @@ import pandas as pd
 
 from atlas import schema
 from atlas.dates import jdn_to_julian, month_bounds, month_index
-from atlas.load import Package
+from atlas.frames import isin as _isin
+from atlas.package.types import Package
 from atlas.text import fold
 
 # The window of a package with no dated events; otherwise the data decides (see
@@ -377,14 +378,6 @@ def _events_by_sources(event_sources: pd.DataFrame, chosen, mode: str) -> pd.Ind
         elsewhere = pd.Index(event_sources.loc[~in_chosen, "event_id"].unique())
         return attested.difference(elsewhere)
     return attested
-
-
-def _isin(values: pd.Series, candidates) -> pd.Series:
-    """``values.isin(candidates)``, through Python objects: on Arrow-backed strings pandas'
-    own isin converts value by value (about 30 times slower at 100,000 rows)."""
-    if isinstance(candidates, pd.Series | pd.Index):
-        candidates = candidates.astype(object)
-    return values.astype(object).isin(candidates)
 
 
 def parse_month(text: str) -> int | None:

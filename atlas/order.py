@@ -9,7 +9,7 @@ itself; no cycle) and checks every event's date window against them:
 * ``A``'s window is too wide when it begins before ``B``'s (it allows ``A`` before ``B`` could
   have happened), and ``B``'s is too wide when it ends after ``A``'s.
 
-The checks return problems as plain tuples; :mod:`atlas.load` files them in its report. Nothing
+The checks return problems as plain tuples; :mod:`atlas.package.quotes` files them in its report. Nothing
 here knows where the frames came from.
 """
 
@@ -22,7 +22,7 @@ import pandas as pd
 from atlas import schema
 from atlas.dates import jdn_to_iso
 
-ROW = "_row"  # the row number the loader gives each table (as atlas.load.ROW)
+ROW = "_row"  # the row number the loader gives each table (as atlas.package.types.ROW)
 
 
 @dataclass(frozen=True)

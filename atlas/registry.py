@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from atlas import escape, schema
-from atlas.load import Package
+from atlas.package.types import Package
 
 
 def spellings(aliases: str) -> list[str]:

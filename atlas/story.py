@@ -20,7 +20,7 @@ from atlas import schema
 from atlas.dates import describe_edtf
 from atlas.detail import EventDetail, card_date, event_detail
 from atlas.filters import FilterState
-from atlas.load import Package
+from atlas.package.types import Package
 
 # Ids of the stories made from episodes; a written story's id cannot contain '-' (its
 # pattern is ^[a-z0-9_]+$), so the two never collide.

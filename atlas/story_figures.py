@@ -15,8 +15,8 @@ from atlas import schema
 from atlas.dates import jdn_to_iso
 from atlas.figures import escape_text, map_extent, map_figure, place_counts
 from atlas.filters import visible_routes
-from atlas.load import Package
 from atlas.maplabels import MapStyle
+from atlas.package.types import Package
 
 # At most this many rows show at once; a longer story scrolls its rows with the current step.
 MAX_ROWS = 12

@@ -20,9 +20,10 @@ import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath
 
-from atlas.load import ERROR, NOTICE, Problem
+from atlas.package.types import ERROR, NOTICE, Problem
+from atlas.safepath import ABSOLUTE, CONTROL, UnsafePath, relative_parts, resolves_inside
 
 ALLOWED_SUFFIXES = (".csv", ".json", ".geojson", ".txt", ".md")
 UPLOAD = "upload"  # the file name problems about the upload as a whole give
@@ -82,7 +83,7 @@ def unpack_upload(files: list[tuple[str, bytes]], limits: UploadLimits | None = 
     Returns
     -------
     (pathlib.Path or None, list of Problem)
-        The folder to pass to :func:`atlas.load.load_package` (its ``geo/``, if any, inside
+        The folder to pass to :func:`atlas.package.load_package` (its ``geo/``, if any, inside
         it), or None when the upload was refused; and the problems: errors for a refusal,
         notices for skipped files.
     """
@@ -107,14 +108,16 @@ def unpack_upload(files: list[tuple[str, bytes]], limits: UploadLimits | None = 
             _place_loose(files, target, limits, problems)
     except _Refused as refusal:
         shutil.rmtree(target, ignore_errors=True)
-        problems.append(Problem(refusal.file, None, None, None, str(refusal), ERROR))
+        problems.append(Problem(refusal.file, None, None, None, str(refusal), ERROR,
+                                "upload-refused"))
         return None, problems
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError,
             RuntimeError) as exc:
         # A damaged or exotic zip (bad checksum, unknown compression, password): refused too.
         shutil.rmtree(target, ignore_errors=True)
         problems.append(Problem(UPLOAD, None, None, None, f"the upload cannot be unpacked ({exc}) "
-                                "— make the zip again with an ordinary zip tool", ERROR))
+                                "— make the zip again with an ordinary zip tool", ERROR,
+                                "upload-refused"))
         return None, problems
     return target, problems
 
@@ -125,19 +128,20 @@ def _mb(size: int) -> str:
 
 def _parts(name: str, file: str) -> tuple[str, ...]:
     """The parts of an entry's name, refusing any name that could leave the target folder."""
-    if not name or any(ord(ch) < 32 for ch in name):
-        raise _Refused(file, f"the name {name!r} has control characters; the upload was refused")
-    windows = PureWindowsPath(name)
-    posix = PurePosixPath(name.replace("\\", "/"))
-    if posix.is_absolute() or windows.is_absolute() or windows.drive:
-        raise _Refused(name, "this entry has an absolute path, which could write anywhere on the "
-                             "server; the upload was refused — zip the package folder with "
-                             "relative paths")
-    parts = tuple(p for p in posix.parts if p not in ("", "."))
-    if ".." in parts:
+    try:
+        if not name:
+            raise UnsafePath(name, CONTROL)
+        return relative_parts(name)
+    except UnsafePath as unsafe:
+        if unsafe.reason == CONTROL:
+            raise _Refused(file, f"the name {name!r} has control characters; the upload was "
+                                 "refused") from unsafe
+        if unsafe.reason == ABSOLUTE:
+            raise _Refused(name, "this entry has an absolute path, which could write anywhere on "
+                                 "the server; the upload was refused — zip the package folder "
+                                 "with relative paths") from unsafe
         raise _Refused(name, "this entry's path climbs out of the package with '..', which could "
-                             "overwrite files on the server; the upload was refused")
-    return parts
+                             "overwrite files on the server; the upload was refused") from unsafe
 
 
 def _skipped(parts: tuple[str, ...]) -> bool:
@@ -149,13 +153,13 @@ def _check_kind(name: str, problems: list[Problem]) -> bool:
     if PurePosixPath(name).suffix.lower() in ALLOWED_SUFFIXES:
         return True
     problems.append(Problem(name, None, None, None, "skipped: only "
-                            + ", ".join(ALLOWED_SUFFIXES) + " files are read", NOTICE))
+                            + ", ".join(ALLOWED_SUFFIXES) + " files are read", NOTICE, "upload-skipped"))
     return False
 
 
 def _destination(target: Path, parts: tuple[str, ...], name: str) -> Path:
     destination = target.joinpath(*parts)
-    if not destination.resolve().is_relative_to(target.resolve()):
+    if not resolves_inside(target, destination):
         raise _Refused(name, "this entry would be written outside the package folder; the upload "
                              "was refused")
     return destination
@@ -198,13 +202,14 @@ def _unpack_zip(zip_name: str, data: bytes, target: Path, limits: UploadLimits,
             inside = _relocate(parts, prefix)
             if inside is None:
                 problems.append(Problem(info.filename, None, None, None, "skipped: it is outside "
-                                        "the package folder that holds datapackage.json", NOTICE))
+                                        "the package folder that holds datapackage.json", NOTICE,
+                                        "upload-skipped"))
                 continue
             if not _check_kind(info.filename, problems):
                 continue
             if inside in seen:
                 problems.append(Problem(info.filename, None, None, None, "skipped: the zip holds "
-                                        "another file of this name", NOTICE))
+                                        "another file of this name", NOTICE, "upload-skipped"))
                 continue
             seen.add(inside)
             destination = _destination(target, inside, info.filename)
@@ -278,7 +283,7 @@ def _place_loose(files: list[tuple[str, bytes]], target: Path, limits: UploadLim
         inside = (*folder, base)
         if inside in seen:
             problems.append(Problem(name, None, None, None, "skipped: a file of this name was "
-                                    "already uploaded", NOTICE))
+                                    "already uploaded", NOTICE, "upload-skipped"))
             continue
         seen.add(inside)
         destination = _destination(target, inside, name)

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from atlas.filters import FilterState
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import DATA_DIR, GEO_DIR, ROOT
 from benchmarks.synth import write_package
 

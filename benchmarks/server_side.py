@@ -25,7 +25,7 @@ import plotly.tools
 from atlas.detail import event_place
 from atlas.figures import map_figure, place_counts, timeline_figure
 from atlas.filters import FilterState, apply_filters, visible_routes
-from atlas.load import Package
+from atlas.package.types import Package
 from atlas.ui import source as ui
 
 # The filter a person tries first: one faction, which the browser measure also chooses.

@@ -172,7 +172,7 @@ def write_package(root: Path, n_events: int, *, n_places: int | None = None,
     Returns
     -------
     tuple of pathlib.Path
-        ``(data_dir, geo_dir)``, to pass to :func:`atlas.load.load_package` or to the app
+        ``(data_dir, geo_dir)``, to pass to :func:`atlas.package.load_package` or to the app
         through ``FITNA_ATLAS_DATA`` and ``FITNA_ATLAS_GEO``.
     """
     if n_events < 1:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import DATA_DIR, DATA_ENVS, GEO_ENVS
 
 # The loader's crash guard (an exception it did not expect, reported as a problem): its stable

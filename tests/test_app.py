@@ -5,7 +5,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
 from atlas.ui import components, view
 from tests.conftest import write_package

@@ -36,7 +36,7 @@ def test_server_side_measures_every_step_of_a_tiny_package(tiny, monkeypatch):
 
 def test_the_typical_faction_is_a_faction_of_the_package(tiny):
     """Test that the filter the benchmark applies names a faction the package has."""
-    from atlas.load import load_package
+    from atlas.package import load_package
 
     package = load_package(*tiny)
     assert server_side.typical_faction(package) in set(package.factions["id"])

@@ -5,7 +5,7 @@ import gc
 import pytest
 
 from atlas.budget import DEFAULT_BUDGET_MB, MB, UploadBudget, budget_from_env, package_bytes
-from atlas.load import load_package
+from atlas.package import load_package
 
 
 class Holder:

@@ -14,7 +14,7 @@ from atlas.compare import (
     source_matrix,
     voices,
 )
-from atlas.load import load_package
+from atlas.package import load_package
 from tests.conftest import quote_row, tiny_tables, write_package
 
 

@@ -5,7 +5,7 @@ import math
 import pytest
 from frictionless import validate
 
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import DATA_DIR, GEO_DIR
 from atlas.text import fold
 

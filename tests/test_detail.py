@@ -9,7 +9,7 @@ from atlas.detail import (
     order_in_words,
     sources_table,
 )
-from atlas.load import load_package
+from atlas.package import load_package
 from tests.conftest import quote_row, tiny_tables, write_package
 
 

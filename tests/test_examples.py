@@ -4,7 +4,7 @@ import pytest
 import streamlit as st
 from frictionless import validate
 
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
 from atlas.ui.components import plain
 from tests.test_app import markdown_text as page_text

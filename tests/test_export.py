@@ -26,7 +26,7 @@ from atlas.export import (
     routes_geojson,
     to_csv,
 )
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import DATA_DIR, GEO_DIR
 from tests.conftest import quote_row, tiny_tables, write_package
 

@@ -13,7 +13,7 @@ from atlas.filters import (
     parse_month,
     visible_routes,
 )
-from atlas.load import load_package
+from atlas.package import load_package
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas import escape
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
 from tests.conftest import crash_guards
 from tests.hostile import CASES, SECRET, Listener, build

@@ -12,7 +12,7 @@ from atlas.labels import (
     shorten,
     text_width,
 )
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.timeline import NORMAL, PROJECTOR, lane_items, layout_items
 
 

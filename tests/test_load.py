@@ -1,4 +1,5 @@
-"""Tests for atlas/load.py: each kind of problem is reported at its exact file, row and column."""
+"""Tests for atlas/package/ (the loader): each kind of problem is reported at its exact file, row
+and column."""
 
 import codecs
 import json
@@ -12,7 +13,7 @@ import pytest
 from atlas import paths, schema
 from atlas.__main__ import main
 from atlas.dates import julian_to_jdn
-from atlas.load import ERROR, NOTICE, TableCount, load_package
+from atlas.package import ERROR, NOTICE, TableCount, load_package
 from atlas.paths import DATA_ENVS, GEO_ENVS
 from tests.conftest import TINY_TEXT, crash_guards, quote_row, tiny_geo, tiny_tables, write_package
 
@@ -62,36 +63,38 @@ def test_dates_are_julian_day_numbers_and_iso_strings_not_timestamps(tiny_packag
 @pytest.mark.parametrize(
     ("table", "row", "column", "value", "expected"),
     [
-        ("events", 1, "title", "", ("events.csv", 3, "title", "", ERROR)),
-        ("places", 0, "lat", "north", ("places.csv", 2, "lat", "north", ERROR)),
-        ("places", 2, "lon", "200", ("places.csv", 4, "lon", "200", ERROR)),
-        ("places", 1, "landmark", "maybe", ("places.csv", 3, "landmark", "maybe", ERROR)),
-        ("places", 0, "wikidata_id", "35484", ("places.csv", 2, "wikidata_id", "35484", ERROR)),
-        ("events", 2, "kind", "skirmish", ("events.csv", 4, "kind", "skirmish", ERROR)),
-        ("factions", 1, "colour", "orange", ("factions.csv", 3, "colour", "orange", ERROR)),
-        ("events", 4, "place_id", "cairo", ("events.csv", 6, "place_id", "cairo", ERROR)),
-        ("events", 0, "start", "656-05-01", ("events.csv", 2, "start", "656-05-01", ERROR)),
-        ("events", 1, "end", "0655", ("events.csv", 3, "end", "0655", ERROR)),
+        ("events", 1, "title", "", ("events.csv", 3, "title", "", ERROR, "required")),
+        ("places", 0, "lat", "north", ("places.csv", 2, "lat", "north", ERROR, "type")),
+        ("places", 2, "lon", "200", ("places.csv", 4, "lon", "200", ERROR, "range")),
+        ("places", 1, "landmark", "maybe", ("places.csv", 3, "landmark", "maybe", ERROR, "type")),
+        ("places", 0, "wikidata_id", "35484", ("places.csv", 2, "wikidata_id", "35484", ERROR, "pattern")),
+        ("events", 2, "kind", "skirmish", ("events.csv", 4, "kind", "skirmish", ERROR, "enum")),
+        ("factions", 1, "colour", "orange", ("factions.csv", 3, "colour", "orange", ERROR, "colour")),
+        ("events", 4, "place_id", "cairo", ("events.csv", 6, "place_id", "cairo", ERROR, "fk-missing")),
+        ("events", 0, "start", "656-05-01", ("events.csv", 2, "start", "656-05-01", ERROR, "date")),
+        ("events", 1, "end", "0655", ("events.csv", 3, "end", "0655", ERROR, "date")),
         ("attestations", 2, "differs_value", "in 658",
-         ("attestations.csv", 4, "differs_value", "in 658", ERROR)),
+         ("attestations.csv", 4, "differs_value", "in 658", ERROR, "date")),
         ("attestations", 0, "quote", "the rebels camped near Mecca",
-         ("attestations.csv", 2, "quote", "the rebels camped near Mecca", ERROR)),
-        ("attestations", 1, "start_offset", "3", ("attestations.csv", 3, "start_offset", "3", ERROR)),
-        ("attestations", 1, "end_offset", "x", ("attestations.csv", 3, "end_offset", "x", ERROR)),
+         ("attestations.csv", 2, "quote", "the rebels camped near Mecca", ERROR, "quote-mismatch")),
+        ("attestations", 1, "start_offset", "3",
+         ("attestations.csv", 3, "start_offset", "3", ERROR, "quote-mismatch")),
+        ("attestations", 1, "end_offset", "x", ("attestations.csv", 3, "end_offset", "x", ERROR, "type")),
         ("participants", 0, "person_id", "nobody",
-         ("participants.csv", 2, "person_id", "nobody", ERROR)),
+         ("participants.csv", 2, "person_id", "nobody", ERROR, "fk-missing")),
     ],
 )
 def test_each_bad_cell_is_reported_at_its_file_row_column_and_value(
     tmp_path, table, row, column, value, expected
 ):
-    """Test that one bad cell yields a problem naming its file, row, column and value."""
+    """Test that one bad cell yields a problem naming its file, row, column, value and code."""
 
     def change(tables):
         tables[table].loc[row, column] = value
 
     package = load_changed(tmp_path, change)
-    assert located(package)[0] == expected
+    first = package.problems[0]
+    assert (*located(package)[0], first.code) == expected
     assert all(p.message for p in package.problems)
 
 
@@ -106,6 +109,7 @@ def test_a_required_value_missing_leaves_the_row_out_and_says_so(tmp_path):
     assert "left out" in package.problems[0].message
     assert ("attestations.csv", 3, "event_id", "siege", ERROR) in located(package)
     assert len(package.events) == 4
+    assert [p.code for p in package.problems] == ["required", "fk-rejected", "fk-rejected"]
 
 
 def test_a_bad_optional_value_is_ignored_and_the_row_kept(tmp_path):
@@ -118,6 +122,43 @@ def test_a_bad_optional_value_is_ignored_and_the_row_kept(tmp_path):
     events = package.events.set_index("id")
     assert events.loc["fall", "place_id"] == ""
     assert "no such id in places.csv" in package.problems[0].message
+    assert [p.code for p in package.problems] == ["fk-missing"]
+
+
+def test_a_reference_to_a_rejected_row_names_the_root_cause(tmp_path):
+    """Test that events at a place rejected for its latitude say so, not that the id is missing."""
+
+    def change(tables):
+        tables["places"].loc[0, "lat"] = "north"
+
+    package = load_changed(tmp_path, change)
+    assert [(p.file, p.row, p.column, p.value, p.code) for p in package.problems] == [
+        ("places.csv", 2, "lat", "north", "type"),
+        ("events.csv", 2, "place_id", "medina", "fk-rejected"),
+        ("events.csv", 3, "place_id", "medina", "fk-rejected")]
+    assert package.problems[1].message == (
+        "places.csv row 2 was rejected (lat 'north'), so this event's place cannot be shown "
+        "— fix that row")
+    assert not any("no such id" in p.message for p in package.problems)
+    assert package.events.set_index("id").loc["camp", "place_id"] == ""
+    assert len(package.events) == 5
+
+
+def test_a_row_left_out_for_a_rejected_row_says_so_and_is_counted(tmp_path):
+    """Test that attestations and routes of an event rejected for its kind name that row."""
+
+    def change(tables):
+        tables["events"].loc[4, "kind"] = "skirmish"
+
+    package = load_changed(tmp_path, change)
+    coded = [(p.file, p.row, p.column, p.code) for p in package.problems]
+    assert coded == [("events.csv", 6, "kind", "enum"),
+                     ("attestations.csv", 6, "event_id", "fk-rejected"),
+                     ("routes.geojson", 1, "event_id", "fk-rejected")]
+    assert package.problems[1].message.startswith(
+        "events.csv row 6 was rejected (kind 'skirmish'), so this attestation was left out too")
+    assert "this feature was left out too" in package.problems[2].message
+    assert package.counts["attestations"].rejected == 1 and package.routes.empty
 
 
 def test_a_duplicate_id_names_the_first_row(tmp_path):
@@ -187,7 +228,7 @@ def test_a_quote_differing_only_in_whitespace_is_accepted_with_a_notice(tmp_path
     package = load_changed(tmp_path, change, text=text)
     assert located(package) == [
         ("attestations.csv", 3, "quote", "They besieged the house of the caliph", NOTICE)]
-    assert "whitespace" in package.problems[0].message
+    assert package.problems[0].code == "quote-whitespace"
     assert "q2" in set(package.attestations["id"])
 
 
@@ -267,7 +308,7 @@ def test_an_unreadable_descriptor_is_a_problem_not_a_traceback(tiny_package_copy
 
 def test_problems_read_as_sentences_naming_their_place():
     """Test that a problem prints file, row, column and value before its message."""
-    from atlas.load import Problem
+    from atlas.package.types import Problem
 
     text = str(Problem("events.csv", 7, "start", "656-05-01", "not an EDTF date"))
     assert text == "events.csv, row 7, column 'start', value '656-05-01': not an EDTF date"
@@ -308,6 +349,7 @@ def test_cli_exits_zero_for_a_clean_package_and_one_for_a_bad_one(tmp_path, caps
     assert main(["validate", str(bad), "--geo", str(tmp_path / "bad" / "geo")]) == 1
     out = capsys.readouterr().out
     assert "events.csv, row 2, column 'start', value '656-05-01'" in out
+    assert out.splitlines()[0].endswith("[date]")
 
 
 def test_quote_rows_in_the_fixture_point_at_their_quotes():
@@ -476,6 +518,7 @@ def test_a_missing_folder_is_an_error_not_a_crash(tmp_path):
     """Test that a folder that does not exist is reported in words."""
     package = load_package(tmp_path / "typo")
     assert "does not exist" in package.errors[0].message
+    assert package.errors[0].code == "file-missing"
     assert package.events.empty
 
 
@@ -553,7 +596,8 @@ def test_rows_with_bytes_that_are_not_utf8_are_reported_and_left_out():
     """Test that a Windows-1252 row is an error on its own row and the others load."""
     package = load_package(FIXTURES / "windows_1252")
     assert [(p.row, p.severity) for p in package.errors] == [(3, ERROR)]
-    assert "UTF-8" in package.errors[0].message
+    assert "save the file as UTF-8" in package.errors[0].message
+    assert package.errors[0].code == "encoding"
     assert package.events["id"].tolist() == ["fine", "fine_too"]
     assert package.counts["events"] == TableCount(read=3, shown=2, rejected=1)
 
@@ -564,7 +608,7 @@ def test_non_utf8_bytes_in_a_described_table_do_not_crash(tiny_package_copy):
     raw = (data / "events.csv").read_bytes().replace(b"A siege.", b"A si\xe8ge.")
     (data / "events.csv").write_bytes(raw)
     package = load_package(data, data.parent / "geo")
-    assert any(p.row == 3 and "UTF-8" in p.message for p in package.errors)
+    assert any(p.row == 3 and p.code == "encoding" for p in package.errors)
     assert "siege" not in set(package.events["id"])
 
 
@@ -612,6 +656,7 @@ def test_a_row_with_too_many_cells_is_reported_and_the_rest_loads():
     package = load_package(FIXTURES / "ragged")
     assert [(p.row, p.value) for p in package.errors] == [(3, "two,Ali, the caliph, arrives,0656")]
     assert "double quotes" in package.errors[0].message
+    assert package.errors[0].code == "ragged"
     assert package.events["id"].tolist() == ["one", "three"]
 
 
@@ -619,7 +664,7 @@ def test_an_unclosed_quote_is_one_error_at_its_row():
     """Test that a quote never closed is reported where it opens, not as a traceback."""
     package = load_package(FIXTURES / "unclosed_quote")
     assert [(p.file, p.row) for p in package.errors] == [("events.csv", 3)]
-    assert "never closed" in package.errors[0].message
+    assert package.errors[0].code == "file-unreadable"
 
 
 def test_text_is_kept_exactly_as_written_and_never_interpreted(tmp_path):
@@ -719,3 +764,29 @@ def test_an_odd_descriptor_is_reported_not_a_crash(tiny_package_copy, edit):
     assert not crash_guards(package.problems)
     assert len(package.events) == 5
     assert all(count.adds_up for count in package.counts.values())
+
+
+def test_a_fault_in_the_atlas_is_one_problem_coded_fault(tmp_path, monkeypatch):
+    """Test that an exception inside the loader becomes one 'fault' problem and an empty package."""
+    from atlas.package import load as steps
+
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(steps, "read_description", broken)
+    package = load_package(write_package(tmp_path), tmp_path / "geo")
+    assert [p.code for p in package.problems] == ["fault"]
+    assert "a fault in the atlas, not in your data" in package.problems[0].message
+    assert package.events.empty and "title" in package.events
+
+
+def test_a_reference_to_a_row_that_could_not_be_split_names_that_row(tmp_path):
+    """Test that an attestation of an event whose row has too many cells points at that row."""
+    data = write_package(tmp_path)
+    text = (data / "events.csv").read_text(encoding="utf-8").replace("A siege.", "A siege.,extra")
+    (data / "events.csv").write_text(text, encoding="utf-8")
+    package = load_package(data, tmp_path / "geo")
+    coded = [(p.file, p.row, p.code) for p in package.errors]
+    assert coded[:2] == [("events.csv", 3, "ragged"), ("attestations.csv", 3, "fk-rejected")]
+    assert package.errors[1].message.startswith(
+        "events.csv row 3 was rejected (more cells than column names), so this attestation")

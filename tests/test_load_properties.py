@@ -1,4 +1,4 @@
-"""Property tests for atlas/load.py: whatever a file holds, loading returns a Package whose
+"""Property tests for atlas/package/ (the loader): whatever a file holds, loading returns a Package whose
 counts add up, and never needs its last-resort guard."""
 
 import codecs
@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atlas import schema
-from atlas.load import Package, load_package
+from atlas.package import Package, load_package
+from atlas.package.types import CODES
 from tests.conftest import write_package
 
 # The same examples on every run (no randomness without a seed), nothing saved to disk, and few
@@ -49,6 +50,7 @@ def check(package: Package) -> None:
         # Located for a person: the text names the file and ends with the words.
         assert problem.message and str(problem).endswith(f": {problem.message}")
         assert problem.file in str(problem)
+        assert problem.message and problem.code in CODES, problem
 
 
 @FAST

@@ -5,7 +5,6 @@ import pytest
 
 from atlas.figures import event_extent, map_extent, place_counts
 from atlas.labels import boxes_overlap, label_box, text_width
-from atlas.load import load_package
 from atlas.maplabels import (
     NORMAL_MAP,
     PROJECTOR_MAP,
@@ -15,6 +14,7 @@ from atlas.maplabels import (
     place_order,
     to_pixels,
 )
+from atlas.package import load_package
 
 
 @pytest.fixture(scope="module")

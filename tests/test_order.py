@@ -5,8 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from atlas.load import load_package
 from atlas.order import check_order, order_lines
+from atlas.package import load_package
 from tests.conftest import ORDER_COLUMNS, TINY_TEXT, tiny_tables, write_package
 
 SIEGE_QUOTE = "They besieged the house of the caliph"

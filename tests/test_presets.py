@@ -3,7 +3,7 @@
 import pytest
 
 from atlas.dates import month_index
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.presets import episode_presets, window_title, window_words
 
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.registry import (
     people_table,
     person_events,

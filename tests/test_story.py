@@ -7,7 +7,7 @@ import pytest
 
 from atlas import story
 from atlas.filters import FilterState, Vocabulary
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import ROOT
 from tests.conftest import tiny_tables, write_package
 
@@ -97,7 +97,7 @@ def test_a_step_pointing_at_an_unknown_event_is_a_located_problem(tmp_path):
     assert len(problems) == 1
     problem = problems[0]
     assert (problem.row, problem.column, problem.value) == (3, "event_id", "no_such_event")
-    assert "no such id in events.csv" in problem.message
+    assert problem.code == "fk-missing"
     told = story.read_stories(package)["tiny_story"]
     assert list(told.steps["event_id"]) == ["camp", "fall"]
     count = package.counts["story_steps"]

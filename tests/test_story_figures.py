@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from atlas import story
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.story_figures import (
     LABEL_SIZE,
     MAX_ROWS,

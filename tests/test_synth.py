@@ -9,7 +9,7 @@ from frictionless import validate
 
 from atlas import schema
 from atlas.dates import parse_edtf
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.paths import DATA_DIR
 from benchmarks.synth import write_package
 

@@ -1,7 +1,7 @@
 """Tests of atlas/ui/source.py's stories cache: the server's package once, an upload's in its session."""
 
 from atlas.filters import Vocabulary
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.ui import source as ui
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.load import ERROR, NOTICE, load_package
+from atlas.package import ERROR, NOTICE, load_package
 from atlas.paths import DATA_DIR, GEO_DIR
 from atlas.upload import UploadLimits, unpack_upload
 from tests.conftest import TINY_TEXT, tiny_tables

@@ -18,7 +18,7 @@ from atlas.compare import ABSENT, ATTESTED, DIFFERS, MATRIX_SYMBOLS
 from atlas.dates import jdn_to_julian
 from atlas.detail import EventDetail, card_date, events_table, order_in_words
 from atlas.filters import FilterState
-from atlas.load import Package
+from atlas.package.types import Package
 from atlas.paths import ROOT
 from atlas.presets import Preset, window_title
 from atlas.ui import source, view

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import export
-from atlas.load import Package
+from atlas.package.types import Package
 from atlas.ui import source, view
 from atlas.ui.components import app_url, plain
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from atlas import escape, schema
 from atlas.dates import month_label
-from atlas.load import Package
+from atlas.package.types import Package
 from atlas.ui import source, view
 from atlas.ui.view import KEY, View
 

@@ -17,7 +17,7 @@ import streamlit as st
 from atlas import budget, export
 from atlas.compare import disputed_points
 from atlas.filters import Vocabulary
-from atlas.load import Package, Problem, load_package
+from atlas.package import Package, Problem, load_package
 from atlas.paths import data_dir, geo_dir, geo_for
 from atlas.story import Story, read_stories
 from atlas.upload import unpack_upload

@@ -22,7 +22,7 @@ from atlas import escape
 from atlas.dates import label_month, month_label
 from atlas.figures import density_month
 from atlas.filters import LIST_PARAMS, FilterState, Vocabulary, repeated_notice
-from atlas.load import Package
+from atlas.package.types import Package
 from atlas.story import PARAMS as STORY_PARAMS
 from atlas.ui import source
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from atlas.load import load_package
+from atlas.package import load_package
 from tests.e2e.conftest import wait_idle
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from atlas.load import load_package
+from atlas.package import load_package
 from atlas.presets import episode_presets, window_words
 from tests.e2e.conftest import wait_for_app, wait_idle
 

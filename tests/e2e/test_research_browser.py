@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from atlas.export import read_csv_export
-from atlas.load import load_package
+from atlas.package import load_package
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from atlas import story
-from atlas.load import load_package
+from atlas.package import load_package
 from tests.e2e.conftest import ARTIFACTS, wait_idle
 
 pytestmark = pytest.mark.e2e
