@@ -23,6 +23,7 @@ from atlas.dates import jdn_to_julian
 from atlas.detail import EventDetail, card_date, events_table, order_in_words
 from atlas.figures import density_month
 from atlas.filters import FilterState, Vocabulary, repeated_notice
+from atlas.handles import rows_of
 from atlas.load import Package, Problem, load_package
 from atlas.paths import data_dir, geo_dir, geo_for
 from atlas.presets import Preset, window_title
@@ -370,12 +371,13 @@ def event_picker(events, package: Package, selected: str) -> None:
     options = [""] + list(events["id"])
     if selected and selected not in set(options) and (package.events["id"] == selected).any():
         options.append(selected)
-    titles = package.events[package.events["id"].isin(options)].set_index("id")
-    st.selectbox(
-        "Event to read", options, key=KEY["event"], on_change=open_card,
-        format_func=lambda i: "(click an event on the timeline, or choose one here)" if not i
-        else f"{titles.at[i, 'title']} ({titles.at[i, schema.DATE_WORDS]})",
-    )
+    # The session keeps format_func while it lives: let it hold the labels, not a frame.
+    titles = package.events[package.events["id"].isin(options)]
+    labels = {i: f"{title} ({date})" for i, title, date
+              in zip(titles["id"], titles["title"], titles[schema.DATE_WORDS], strict=True)}
+    labels[""] = "(click an event on the timeline, or choose one here)"
+    st.selectbox("Event to read", options, key=KEY["event"], on_change=open_card,
+                 format_func=lambda i: labels.get(i, str(i)))
 
 
 def event_card(detail: EventDetail, heading: bool = True) -> None:
@@ -574,22 +576,28 @@ def person_events_table(events):
 
 
 def export_panel(package: Package, events, key: str) -> None:
-    """Download buttons for ``events`` (the filtered view): built only when a button is pressed."""
+    """Download buttons for ``events`` (the filtered view): built only when a button is pressed.
+
+    Streamlit keeps each button's callable as long as the session lives, so they hold a handle
+    to the shared events (:func:`atlas.handles.rows_of`), not the filtered copy.
+    """
     name = "fitna-atlas"
+    count = len(events)
+    shown = rows_of(package.events, events)
     buttons = [
-        ("Events with their quotes (CSV)", lambda: export.to_csv(export.events_rows(package, events)),
+        ("Events with their quotes (CSV)", lambda: export.to_csv(export.events_rows(package, shown())),
          f"{name}-events.csv", "text/csv"),
-        ("Events with their quotes (JSON)", lambda: export.events_json(package, events),
+        ("Events with their quotes (JSON)", lambda: export.events_json(package, shown()),
          f"{name}-events.json", "application/json"),
-        ("Places (GeoJSON)", lambda: _json(export.places_geojson(package, events)),
+        ("Places (GeoJSON)", lambda: _json(export.places_geojson(package, shown())),
          f"{name}-places.geojson", "application/geo+json"),
-        ("Routes (GeoJSON)", lambda: _json(export.routes_geojson(package, events)),
+        ("Routes (GeoJSON)", lambda: _json(export.routes_geojson(package, shown())),
          f"{name}-routes.geojson", "application/geo+json"),
         ("Places as Linked Places (LPF)",
-         lambda: _json(export.places_lpf(package, events, base_uri=app_url() + "places?gaz=")),
+         lambda: _json(export.places_lpf(package, shown(), base_uri=app_url() + "places?gaz=")),
          f"{name}-places-lpf.json", "application/ld+json"),
     ]
-    st.caption(f"Downloads hold the {len(events)} event(s) the filters show. CSV cells that a "
+    st.caption(f"Downloads hold the {count} event(s) the filters show. CSV cells that a "
                "spreadsheet would run as formulas start with an apostrophe.")
     for column, (label, build, file_name, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
         with column:
