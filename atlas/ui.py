@@ -358,6 +358,24 @@ def table_of_events(events) -> None:
     st.dataframe(events_table(events, limit=TABLE_LIMIT), hide_index=True, width="stretch")
 
 
+def list_of_events(events) -> None:
+    """A short Markdown list of ``events`` (the first LIST_LIMIT by date), lighter than a table.
+
+    A first visit that shows no table does not load Streamlit's table code (about 1.5 MB).
+    """
+    table = events_table(events, limit=LIST_LIMIT)
+    lines = []
+    for _, row in table.iterrows():
+        parts = [f"**{plain(row['Event'])}**", *(plain(row[c]) for c in
+                 ("Date (CE)", "Place", "Faction") if str(row[c]).strip())]
+        if str(row["Sources"]).strip():
+            parts.append(f"sources: {plain(row['Sources'])}")
+        lines.append("- " + " · ".join(parts))
+    st.markdown("\n".join(lines))
+    if len(events) > LIST_LIMIT:
+        st.caption(f"The first {LIST_LIMIT} of {len(events)}; the downloads below hold them all.")
+
+
 def event_picker(events, package: Package, selected: str) -> None:
     """A keyboard-reachable alternative to clicking the timeline: choose the event to read.
 
