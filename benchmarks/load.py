@@ -14,7 +14,8 @@ Each student (``benchmarks/classroom.py``: a websocket client speaking Streamlit
 arrives within the first 5 s, opens the Atlas, then does ten interactions (a faction, an event,
 the window, the lanes, the Compare page, a source, the People page, the calendar, back to the
 Atlas, Reset) with a think time drawn between ``--think`` seconds, all from a seeded generator.
-A warm-up session visits each process first, so a package's cold load is not counted.
+A warm-up session visits each process first, so a package's cold load is not counted. The
+servers run as deployed (``deploy/cluster.py``'s ``SERVER_ENV``: two malloc arenas).
 
 Reported per scenario: errors, p50/p95 seconds per interaction and over all, the server's CPU
 seconds per interaction, its peak resident memory (VmHWM, summed over copies) and the resident

@@ -74,10 +74,14 @@ if detail is not None:
         ui.card_dialog(detail)
     ui.event_card(detail)
 
-with st.expander(f"Table of the {len(selection.events)} events shown (for screen readers)"):
-    ui.table_of_events(selection.events)
+# Drawn only once opened: a table loads about 1.5 MB of Streamlit's table code into the browser.
+table = st.expander(f"Table of the {len(selection.events)} events shown (for screen readers)",
+                    key="events_table", on_change="rerun")
+if table.open:
+    with table:
+        ui.table_of_events(selection.events)
 if len(selection.undated):
     st.subheader("Matching events with no usable date")
-    ui.table_of_events(selection.undated)
+    ui.list_of_events(selection.undated)
 with st.expander("Download the events shown (CSV, JSON, GeoJSON, Linked Places)"):
     panels.export_panel(package, selection.matching, key="atlas")

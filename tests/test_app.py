@@ -151,6 +151,9 @@ def test_undated_events_are_listed_below(tmp_path, monkeypatch):
     at = run_app()
     assert "Matching events with no usable date" in [h.value for h in at.subheader]
     assert "Showing 4 of 5 events" in markdown_text(at)
+    # Listed as text, and the events table waits for its expander: a first visit loads no table.
+    assert tables["events"].loc[4, "title"] in markdown_text(at)
+    assert not at.dataframe
 
 
 def test_a_broken_package_shows_problems_not_a_traceback(tmp_path, monkeypatch):

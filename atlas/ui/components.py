@@ -52,6 +52,7 @@ PICKER_LIMIT = 2000
 
 # Tables and lists sent to the browser stop here; downloads always hold everything.
 TABLE_LIMIT = 1000
+LIST_LIMIT = 60
 
 
 LIST_LIMIT = 60
@@ -83,6 +84,24 @@ def table_of_events(events) -> None:
     st.dataframe(events_table(events, limit=TABLE_LIMIT), hide_index=True, width="stretch")
 
 
+def list_of_events(events) -> None:
+    """A short Markdown list of ``events`` (the first LIST_LIMIT by date), lighter than a table.
+
+    A first visit that shows no table does not load Streamlit's table code (about 1.5 MB).
+    """
+    table = events_table(events, limit=LIST_LIMIT)
+    lines = []
+    for _, row in table.iterrows():
+        parts = [f"**{plain(row['Event'])}**", *(plain(row[c]) for c in
+                 ("Date (CE)", "Place", "Faction") if str(row[c]).strip())]
+        if str(row["Sources"]).strip():
+            parts.append(f"sources: {plain(row['Sources'])}")
+        lines.append("- " + " · ".join(parts))
+    st.markdown("\n".join(lines))
+    if len(events) > LIST_LIMIT:
+        st.caption(f"The first {LIST_LIMIT} of {len(events)}; the downloads below hold them all.")
+
+
 def event_picker(events, package: Package, selected: str) -> None:
     """A keyboard-reachable alternative to clicking the timeline: choose the event to read.
 
@@ -96,12 +115,13 @@ def event_picker(events, package: Package, selected: str) -> None:
     options = [""] + list(events["id"])
     if selected and selected not in set(options) and (package.events["id"] == selected).any():
         options.append(selected)
-    titles = package.events[package.events["id"].isin(options)].set_index("id")
-    st.selectbox(
-        "Event to read", options, key=KEY["event"], on_change=view.widget_changed, args=("event",),
-        format_func=lambda i: "(click an event on the timeline, or choose one here)" if not i
-        else f"{titles.at[i, 'title']} ({titles.at[i, schema.DATE_WORDS]})",
-    )
+    # The session keeps format_func while it lives: let it hold the labels, not a frame.
+    titles = package.events[package.events["id"].isin(options)]
+    labels = {i: f"{title} ({date})" for i, title, date
+              in zip(titles["id"], titles["title"], titles[schema.DATE_WORDS], strict=True)}
+    labels[""] = "(click an event on the timeline, or choose one here)"
+    st.selectbox("Event to read", options, key=KEY["event"], on_change=view.widget_changed,
+                 args=("event",), format_func=lambda i: labels.get(i, str(i)))
 
 
 def event_card(detail: EventDetail, heading: bool = True) -> None:

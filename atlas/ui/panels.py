@@ -12,28 +12,35 @@ import pandas as pd
 import streamlit as st
 
 from atlas import export
+from atlas.handles import rows_of
 from atlas.package.types import Package
 from atlas.ui import source, view
 from atlas.ui.components import app_url, plain
 
 
 def export_panel(package: Package, events, key: str) -> None:
-    """Download buttons for ``events`` (the filtered view): built only when a button is pressed."""
+    """Download buttons for ``events`` (the filtered view): built only when a button is pressed.
+
+    Streamlit keeps each button's callable as long as the session lives, so they hold a handle
+    to the shared events (:func:`atlas.handles.rows_of`), not the filtered copy.
+    """
     name = "fitna-atlas"
+    count = len(events)
+    shown = rows_of(package.events, events)
     buttons = [
-        ("Events with their quotes (CSV)", lambda: export.to_csv(export.events_rows(package, events)),
+        ("Events with their quotes (CSV)", lambda: export.to_csv(export.events_rows(package, shown())),
          f"{name}-events.csv", "text/csv"),
-        ("Events with their quotes (JSON)", lambda: export.events_json(package, events),
+        ("Events with their quotes (JSON)", lambda: export.events_json(package, shown()),
          f"{name}-events.json", "application/json"),
-        ("Places (GeoJSON)", lambda: _json(export.places_geojson(package, events)),
+        ("Places (GeoJSON)", lambda: _json(export.places_geojson(package, shown())),
          f"{name}-places.geojson", "application/geo+json"),
-        ("Routes (GeoJSON)", lambda: _json(export.routes_geojson(package, events)),
+        ("Routes (GeoJSON)", lambda: _json(export.routes_geojson(package, shown())),
          f"{name}-routes.geojson", "application/geo+json"),
         ("Places as Linked Places (LPF)",
-         lambda: _json(export.places_lpf(package, events, base_uri=app_url() + "places?gaz=")),
+         lambda: _json(export.places_lpf(package, shown(), base_uri=app_url() + "places?gaz=")),
          f"{name}-places-lpf.json", "application/ld+json"),
     ]
-    st.caption(f"Downloads hold the {len(events)} event(s) the filters show. CSV cells that a "
+    st.caption(f"Downloads hold the {count} event(s) the filters show. CSV cells that a "
                "spreadsheet would run as formulas start with an apostrophe.")
     for column, (label, build, file_name, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
         with column:
