@@ -1,5 +1,8 @@
 """Event dates: EDTF parsing, day bounds, Julian and Hijri (AH) calendars.
 
+Over 400 lines for one job: the calendars, the EDTF grammar the atlas reads and the bounds
+of each form depend on each other, and splitting them would spread one set of rules over files.
+
 Representation
 --------------
 An event date is written as an EDTF string (Library of Congress Extended Date/Time Format), in

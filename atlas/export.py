@@ -1,5 +1,8 @@
 """Export what the atlas shows: tables, JSON, GeoJSON, Linked Places and citations.
 
+Over 400 lines for one job: one short function per export format, which share the rows
+they are built from and the formula-safe cell rule.
+
 Everything here is pure and returns strings or plain dicts; a page offers them for download.
 Dates are Julian-calendar ISO strings (``"0656-05-01"``), as the package holds them: the
 sources count days in the Julian calendar, and converting to the proleptic Gregorian calendar

@@ -1,5 +1,9 @@
 """Plain Plotly figures: the timeline and the map. No Streamlit here.
 
+Over 400 lines for one job: the two figures share their palette, escaping, calendar axis
+and label styles; the label packing and the map's frame are already apart (labels.py,
+timeline.py, maplabels.py).
+
 Both build one trace per faction (or per layer), never one per event, so the cost grows with
 the number of factions, not of events; above ``DENSE_THRESHOLD`` events the timeline switches
 to WebGL traces. Dates are drawn from the loader's ISO strings of Julian dates with

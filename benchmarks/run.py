@@ -1,5 +1,9 @@
 """The scale benchmark: the atlas from the real data to 10,000 events (or more), beside a floor page.
 
+Over 400 lines for one job: running the measures and writing each table of the report
+(its words, ratios and targets) beside them; the measures themselves live in
+server_side.py, browser.py and floor_app.py.
+
 Usage: python -m benchmarks.run [SIZE ...] [--out FILE] [--no-browser] [--no-profile]
 
 Each SIZE is ``real`` (the bundled package) or a number of events, for which

@@ -1,5 +1,8 @@
 """Synthetic data packages of any size, for the scale benchmark and for tests.
 
+Over 400 lines for one job: every table of a package, written consistently with the others
+(ids, quotes at their offsets, routes) so the loader finds no problem.
+
 :func:`write_package` writes a complete package (the tables of ``datapackage.json``, the source
 texts, ``routes.geojson`` and ``regions.geojson``) that the loader reads with no problem at all.
 Its content is invented: names are built from common parts of Arabic names and place names, and
