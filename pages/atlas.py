@@ -12,14 +12,11 @@ from atlas.presets import episode_presets
 from atlas.story import story_link
 from atlas.timeline import NORMAL, PROJECTOR
 from atlas.ui import components as ui
-from atlas.ui import panels, sidebar, view
+from atlas.ui import panels, view
 
 shown = view.current()
 package, state = shown.package, shown.state
-if not sidebar.package_usable(package):
-    st.error("The data package could not be loaded. Run `python -m atlas validate` for details.")
-    ui.show_data_problems(package)
-    st.stop()
+ui.stop_unless_usable(package)
 
 ui.page_style(state.projector)
 st.title(ui.atlas_title(package, state))

@@ -10,7 +10,7 @@ import streamlit as st
 from atlas import escape, story
 from atlas.story_figures import story_map_figure, story_timeline_figure
 from atlas.ui import components as ui
-from atlas.ui import sidebar, source, view
+from atlas.ui import source, view
 
 
 def as_html(text: str) -> str:
@@ -64,10 +64,7 @@ st.set_page_config(initial_sidebar_state="collapsed")
 
 shown = view.current()
 package, state = shown.package, shown.state
-if not sidebar.package_usable(package):
-    st.error("The data package could not be loaded. Run `python -m atlas validate` for details.")
-    ui.show_data_problems(package)
-    st.stop()
+ui.stop_unless_usable(package)
 
 filters = state.to_query(shown.default)
 stories = source.cached_stories()

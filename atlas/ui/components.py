@@ -21,7 +21,7 @@ from atlas.filters import FilterState
 from atlas.package.types import Package
 from atlas.paths import ROOT
 from atlas.presets import Preset, window_title
-from atlas.ui import source, view
+from atlas.ui import sidebar, source, view
 from atlas.ui.view import KEY
 
 # Served by Streamlit's static file serving (see .streamlit/config.toml and geo/README.md).
@@ -74,6 +74,15 @@ def show_data_problems(package: Package) -> None:
             st.markdown(f"- {plain(problem)}")
         if len(errors) > 200:
             st.markdown(f"…and {len(errors) - 200} more: run `python -m atlas validate`.")
+
+
+def stop_unless_usable(package: Package) -> None:
+    """Stop the page, saying why and listing the problems, when too little of ``package`` loaded to draw."""
+    if sidebar.package_usable(package):
+        return
+    st.error("The data package could not be loaded. Run `python -m atlas validate` for details.")
+    show_data_problems(package)
+    st.stop()
 
 
 def table_of_events(events) -> None:
