@@ -207,6 +207,12 @@ def tiny_package(tiny_package_dir):
     return load_package(tiny_package_dir, tiny_package_dir.parent / "geo")
 
 
+@pytest.fixture(scope="session")
+def real_package():
+    """The bundled package, loaded once per session; a test must not change its frames."""
+    return load_package()
+
+
 @pytest.fixture
 def tiny_package_copy(tiny_package_dir, tmp_path) -> Path:
     """A writable copy of the tiny package for a test that changes its files; its data folder."""

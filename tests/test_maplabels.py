@@ -14,13 +14,6 @@ from atlas.maplabels import (
     place_order,
     to_pixels,
 )
-from atlas.package import load_package
-
-
-@pytest.fixture(scope="module")
-def real():
-    """The real package, loaded once."""
-    return load_package()
 
 
 def test_fit_extent_gives_the_frames_shape():
@@ -31,9 +24,9 @@ def test_fit_extent_gives_the_frames_shape():
     assert y[0] == pytest.approx(NORMAL_MAP.height, rel=1e-6)
 
 
-def test_priority_puts_the_selected_place_then_landmarks_then_busy_places(real):
+def test_priority_puts_the_selected_place_then_landmarks_then_busy_places(real_package):
     """Test the order labels are chosen in."""
-    places = place_counts(real.events, real.places)
+    places = place_counts(real_package.events, real_package.places)
     order = place_order(places, selected="kufa")
     names = list(places["id"].iloc[order])
     assert names[0] == "kufa"
@@ -43,17 +36,17 @@ def test_priority_puts_the_selected_place_then_landmarks_then_busy_places(real):
 
 @pytest.mark.parametrize("style", [NORMAL_MAP, PROJECTOR_MAP])
 @pytest.mark.parametrize("selected", ["", "muhammad_killed", "battle_of_siffin"])
-def test_real_map_labels_overlap_neither_each_other_nor_places(real, style, selected):
+def test_real_map_labels_overlap_neither_each_other_nor_places(real_package, style, selected):
     """Test that on the real map no label box overlaps another label or another place's marker,
     and that the five places the design names are labelled on the overview."""
-    places = place_counts(real.events, real.places)
-    place = real.events.loc[real.events["id"] == selected, "place_id"]
+    places = place_counts(real_package.events, real_package.places)
+    place = real_package.events.loc[real_package.events["id"] == selected, "place_id"]
     place = place.iloc[0] if len(place) else ""
-    extent = fit_extent(event_extent(real.places, real.routes, place, selected)
-                        or map_extent(real.places), style)
+    extent = fit_extent(event_extent(real_package.places, real_package.routes, place, selected)
+                        or map_extent(real_package.places), style)
     texts = list(places["name"])
-    regions = real.regions.geometry.representative_point()
-    frame = regions.to_frame("p").assign(name=real.regions["name"].str.upper(),
+    regions = real_package.regions.geometry.representative_point()
+    frame = regions.to_frame("p").assign(name=real_package.regions["name"].str.upper(),
                                          lon=regions.x, lat=regions.y)
     at, region_at = choose_labels(places, texts, extent, style, selected=place, regions=frame)
     x, y = to_pixels(places["lon"], places["lat"], extent, style)
@@ -77,12 +70,12 @@ def test_real_map_labels_overlap_neither_each_other_nor_places(real, style, sele
         assert at[list(places["id"]).index(place)] is not None
 
 
-def test_the_map_frames_the_selected_events_place_and_route(real):
+def test_the_map_frames_the_selected_events_place_and_route(real_package):
     """Test that framing on an event with a route takes in every point of the route."""
-    routes = real.routes
+    routes = real_package.routes
     event_id = routes["event_id"].iloc[0]
-    place = real.events.loc[real.events["id"] == event_id, "place_id"].iloc[0]
-    (lon0, lon1), (lat0, lat1) = event_extent(real.places, routes, place, event_id)
+    place = real_package.events.loc[real_package.events["id"] == event_id, "place_id"].iloc[0]
+    (lon0, lon1), (lat0, lat1) = event_extent(real_package.places, routes, place, event_id)
     bounds = routes[routes["event_id"] == event_id].total_bounds
     assert lon0 <= bounds[0] and bounds[2] <= lon1 and lat0 <= bounds[1] and bounds[3] <= lat1
-    assert event_extent(real.places, routes, "", "") is None
+    assert event_extent(real_package.places, routes, "", "") is None

@@ -15,15 +15,9 @@ EXAMPLE = ROOT / "examples" / "siege_717"
 
 
 @pytest.fixture(scope="module")
-def real():
-    """The bundled package, loaded once."""
-    return load_package()
-
-
-@pytest.fixture(scope="module")
-def real_stories(real):
+def real_stories(real_package):
     """The bundled package's stories."""
-    return story.read_stories(real)
+    return story.read_stories(real_package)
 
 
 def story_tables(steps, stories=None):
@@ -47,9 +41,9 @@ def test_the_bundled_package_has_the_three_written_stories(real_stories):
     assert all(len(s) >= 8 for s in written.values())
 
 
-def test_every_written_step_has_an_attested_event_and_a_caption(real, real_stories):
+def test_every_written_step_has_an_attested_event_and_a_caption(real_package, real_stories):
     """Test that each written step shows an event with quotes, and says something of its own."""
-    attested = set(real.attestations["event_id"])
+    attested = set(real_package.attestations["event_id"])
     for told in real_stories.values():
         if told.by_episode:
             continue
@@ -57,18 +51,19 @@ def test_every_written_step_has_an_attested_event_and_a_caption(real, real_stori
         assert (told.steps["caption"] != "").all()
 
 
-def test_the_bundled_story_tables_load_without_a_problem(real):
+def test_the_bundled_story_tables_load_without_a_problem(real_package):
     """Test that the story tables are read, counted and free of problems."""
-    assert not [p for p in real.problems if p.file.startswith("stor")]
-    assert real.counts["story_steps"].read == real.counts["story_steps"].shown == len(real.story_steps)
-    assert real.counts["stories"].shown == 3
+    assert not [p for p in real_package.problems if p.file.startswith("stor")]
+    counts = real_package.counts["story_steps"]
+    assert counts.read == counts.shown == len(real_package.story_steps)
+    assert real_package.counts["stories"].shown == 3
 
 
-def test_every_package_gets_one_story_per_episode_in_date_order(real, real_stories):
+def test_every_package_gets_one_story_per_episode_in_date_order(real_package, real_stories):
     """Test that each episode with dated events is a story, its steps by earliest date."""
     by_episode = [s for s in real_stories.values() if s.by_episode]
-    assert [s.id for s in by_episode] == [story.EPISODE_PREFIX + e for e in real.episodes["id"]]
-    events = real.events.set_index("id")
+    assert [s.id for s in by_episode] == [story.EPISODE_PREFIX + e for e in real_package.episodes["id"]]
+    events = real_package.events.set_index("id")
     for told in by_episode:
         earliest = events.loc[told.steps["event_id"], "earliest"].to_numpy()
         assert (earliest[1:] >= earliest[:-1]).all()
@@ -197,32 +192,32 @@ def test_story_urls_keep_the_filters():
     ("", "", ("", 0)),
     ("no_such_event", "", ("", 0)),
 ])
-def test_the_atlas_finds_the_story_of_an_event_or_episode(real, event, episode, expected):
+def test_the_atlas_finds_the_story_of_an_event_or_episode(real_package, event, episode, expected):
     """Test that 'Tell this episode as a story' opens a written story first, at the event."""
-    assert story.story_for(real, event, episode) == expected
+    assert story.story_for(real_package, event, episode) == expected
 
 
-def test_the_atlas_story_link_agrees_with_the_episode_story(real, real_stories):
+def test_the_atlas_story_link_agrees_with_the_episode_story(real_package, real_stories):
     """Test that the step the Atlas links to shows the selected event in the episode's story."""
-    without_stories = replace(real, story_steps=real.story_steps.iloc[0:0])
-    for event_id in real.events.loc[real.events["has_date"], "id"]:
+    without_stories = replace(real_package, story_steps=real_package.story_steps.iloc[0:0])
+    for event_id in real_package.events.loc[real_package.events["has_date"], "id"]:
         story_id, step = story.story_for(without_stories, event_id)
         assert real_stories[story_id].steps["event_id"].iloc[step - 1] == event_id
 
 
-def test_the_atlas_story_link_keeps_the_filters_but_not_the_selection(real):
+def test_the_atlas_story_link_keeps_the_filters_but_not_the_selection(real_package):
     """Test that the link carries the filters and drops the Atlas's own selection."""
-    default = Vocabulary.from_package(real).default_state()
+    default = Vocabulary.from_package(real_package).default_state()
     state = default.with_(factions=("ali",), event="kinana_killed")
-    assert story.story_link(real, state, default) == \
+    assert story.story_link(real_package, state, default) == \
         "./story?faction=ali&story=egypt_658&step=6"
-    assert story.story_link(real, FilterState(start=default.start, end=default.end), default) \
+    assert story.story_link(real_package, FilterState(start=default.start, end=default.end), default) \
         == "./story?"
 
 
-def test_a_step_shows_its_event_dates_place_and_disputed_points(real, real_stories):
+def test_a_step_shows_its_event_dates_place_and_disputed_points(real_package, real_stories):
     """Test that step 4 of the fall of Egypt says where it is and what the sources dispute."""
-    step = story.step_view(real, real_stories["egypt_658"], 4)
+    step = story.step_view(real_package, real_stories["egypt_658"], 4)
     assert step.counter == "step 4 of 12"
     assert step.title == "Ali's help for Egypt fails"
     assert "July or August 658" in step.date and "38 AH" in step.date
@@ -233,17 +228,17 @@ def test_a_step_shows_its_event_dates_place_and_disputed_points(real, real_stori
     assert step.caption.startswith("What did Ali do?")
 
 
-def test_a_step_without_a_place_says_so_and_names_the_map_frame(real, real_stories):
+def test_a_step_without_a_place_says_so_and_names_the_map_frame(real_package, real_stories):
     """Test that an event with no place is not given one: the words say what the map shows."""
-    step = story.step_view(real, real_stories["revolt_656"], 8)
+    step = story.step_view(real_package, real_stories["revolt_656"], 8)
     assert step.place == "no place recorded (the map stays on Medina)"
     assert step.frame_place == "medina"
 
 
 @pytest.mark.parametrize(("number", "expected"), [(-3, 1), (0, 1), (5, 5), (12, 12), (40, 12)])
-def test_steps_are_clamped_into_the_story(real, real_stories, number, expected):
+def test_steps_are_clamped_into_the_story(real_package, real_stories, number, expected):
     """Test that a step outside the story is shown as its first or last step."""
-    assert story.step_view(real, real_stories["egypt_658"], number).number == expected
+    assert story.step_view(real_package, real_stories["egypt_658"], number).number == expected
 
 
 @pytest.mark.parametrize(("event", "words"), [
@@ -253,9 +248,9 @@ def test_steps_are_clamped_into_the_story(real, real_stories, number, expected):
                                "17 June 656"),
     ("rebels_march_to_medina", "known to the month, uncertain: somewhere from March 656 to May 656"),
 ])
-def test_the_uncertainty_of_a_date_is_put_in_words(real, event, words):
+def test_the_uncertainty_of_a_date_is_put_in_words(real_package, event, words):
     """Test that precision, uncertainty and the span a date may fall in are said in words."""
-    row = real.events.set_index("id").loc[event]
+    row = real_package.events.set_index("id").loc[event]
     assert story.uncertainty_words(row) == words
 
 
@@ -276,26 +271,26 @@ def test_step_states_run_past_current_coming(real_stories):
     assert list(states) == ["past", "past", "current"] + ["coming"] * 9
 
 
-def test_story_events_follow_the_steps(real, real_stories):
+def test_story_events_follow_the_steps(real_package, real_stories):
     """Test that the story's events come in step order with their state and frame."""
-    events = story.story_events(real, real_stories["egypt_658"], 2)
+    events = story.story_events(real_package, real_stories["egypt_658"], 2)
     assert list(events["step"]) == list(range(1, 13))
     assert events["id"].iloc[1] == "amr_army_to_egypt"
     assert events.loc[1, "state"] == "current" and events.loc[1, "frame_place"] == "fustat"
 
 
-def test_the_sources_get_the_room_the_words_leave(real, real_stories):
+def test_the_sources_get_the_room_the_words_leave(real_package, real_stories):
     """Test that a long summary leaves the sources less room, never less than a readable box."""
     told = real_stories["revolt_656"]
-    short = story.step_view(real, told, 4)
-    long = story.step_view(real, told, 7)
+    short = story.step_view(real_package, told, 4)
+    long = story.step_view(real_package, told, 7)
     assert story.sources_height(long) < story.sources_height(short) <= 610
     assert story.sources_height(long) >= 140
 
 
-def test_the_handout_holds_every_step(real, real_stories):
+def test_the_handout_holds_every_step(real_package, real_stories):
     """Test that the printable handout has each step once, in order."""
-    steps = story.handout_steps(real, real_stories["siffin_arbitration"])
+    steps = story.handout_steps(real_package, real_stories["siffin_arbitration"])
     assert [s.number for s in steps] == list(range(1, 9))
     assert steps[3].place == "Dumat al-Jandal"
 

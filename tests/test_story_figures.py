@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from atlas import story
-from atlas.package import load_package
 from atlas.story_figures import (
     LABEL_SIZE,
     MAX_ROWS,
@@ -16,15 +15,9 @@ from atlas.story_figures import (
 
 
 @pytest.fixture(scope="module")
-def real():
-    """The bundled package, loaded once."""
-    return load_package()
-
-
-@pytest.fixture(scope="module")
-def egypt(real):
+def egypt(real_package):
     """'The fall of Egypt, 658'."""
-    return story.read_stories(real)["egypt_658"]
+    return story.read_stories(real_package)["egypt_658"]
 
 
 def trace(fig, name):
@@ -32,10 +25,10 @@ def trace(fig, name):
     return next(t for t in fig.data if t.name == name)
 
 
-def test_the_current_step_is_ringed_past_solid_coming_faint(real, egypt):
+def test_the_current_step_is_ringed_past_solid_coming_faint(real_package, egypt):
     """Test that step 4's event is ringed, steps 1-3 are opaque and steps 5-12 faint."""
-    events = story.story_events(real, egypt, 4)
-    fig = story_timeline_figure(events, real.factions)
+    events = story.story_events(real_package, egypt, 4)
+    fig = story_timeline_figure(events, real_package.factions)
     assert list(trace(fig, "Ring").customdata[:, 0]) == ["ali_help_for_egypt"]
     assert trace(fig, "Ring").marker.symbol == "circle-open"
     past, coming = trace(fig, "Past steps"), trace(fig, "Coming steps")
@@ -44,10 +37,11 @@ def test_the_current_step_is_ringed_past_solid_coming_faint(real, egypt):
     assert past.opacity == 1 and coming.opacity < 0.5
 
 
-def test_every_step_is_labelled_on_its_own_row_large_enough_to_read(real, egypt):
+def test_every_step_is_labelled_on_its_own_row_large_enough_to_read(real_package, egypt):
     """Test that each step has a label on its own row, rows tall enough that labels cannot touch."""
     height = 272
-    fig = story_timeline_figure(story.story_events(real, egypt, 4), real.factions, height=height)
+    fig = story_timeline_figure(story.story_events(real_package, egypt, 4), real_package.factions,
+                                height=height)
     yaxis = fig.layout.yaxis
     assert len(set(yaxis.tickvals)) == len(yaxis.ticktext) == 12
     assert yaxis.tickfont.size >= 12 and fig.layout.xaxis.tickfont.size >= 12
@@ -59,11 +53,11 @@ def test_every_step_is_labelled_on_its_own_row_large_enough_to_read(real, egypt)
     assert all(len(t) < 120 for t in yaxis.ticktext)
 
 
-def test_labels_are_escaped(real, egypt):
+def test_labels_are_escaped(real_package, egypt):
     """Test that a title with markup reaches Plotly as text."""
-    events = story.story_events(real, egypt, 1)
+    events = story.story_events(real_package, egypt, 1)
     events.loc[0, "title"] = "<a href='x'>bad</a>"
-    fig = story_timeline_figure(events, real.factions)
+    fig = story_timeline_figure(events, real_package.factions)
     assert "<a " not in fig.layout.yaxis.ticktext[0] and "&lt;a" in fig.layout.yaxis.ticktext[0]
 
 
@@ -77,27 +71,27 @@ def test_a_long_story_shows_the_rows_around_the_current_step(total, current, exp
     assert first <= current - 1 <= last and last - first + 1 <= MAX_ROWS
 
 
-def test_a_long_story_draws_only_the_rows_in_view(real):
+def test_a_long_story_draws_only_the_rows_in_view(real_package):
     """Test that an episode story longer than MAX_ROWS draws MAX_ROWS rows around the current."""
-    told = story.read_stories(real)["episode-egypt_conquest"]
+    told = story.read_stories(real_package)["episode-egypt_conquest"]
     assert len(told) > MAX_ROWS
-    fig = story_timeline_figure(story.story_events(real, told, len(told)), real.factions)
+    fig = story_timeline_figure(story.story_events(real_package, told, len(told)), real_package.factions)
     assert len(fig.layout.yaxis.ticktext) == MAX_ROWS
     assert fig.layout.yaxis.ticktext[-1].startswith(f"<b>{len(told)}. ")
     assert list(fig.layout.yaxis.range) == [len(told) - 0.5, len(told) - MAX_ROWS - 0.5]
 
 
-def test_the_timeline_draws_in_the_hijri_calendar(real, egypt):
+def test_the_timeline_draws_in_the_hijri_calendar(real_package, egypt):
     """Test that the AH axis is an Islamic-calendar date axis over the same Julian data."""
-    fig = story_timeline_figure(story.story_events(real, egypt, 2), real.factions, axis="ah")
+    fig = story_timeline_figure(story.story_events(real_package, egypt, 2), real_package.factions, axis="ah")
     assert fig.layout.xaxis.calendar == "islamic"
     assert trace(fig, "Current step").xcalendar == "julian"
 
 
-def test_the_map_is_framed_on_the_steps_place_with_the_route_so_far(real, egypt):
+def test_the_map_is_framed_on_the_steps_place_with_the_route_so_far(real_package, egypt):
     """Test that step 4 (Kufa) is centred, Fustat (the stop before) in frame, the route drawn."""
-    fig = story_map_figure(real, story.story_events(real, egypt, 4))
-    places = real.places.set_index("id")
+    fig = story_map_figure(real_package, story.story_events(real_package, egypt, 4))
+    places = real_package.places.set_index("id")
     lon_range, lat_range = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
     kufa, fustat = places.loc["kufa"], places.loc["fustat"]
     # The frame is a Mercator box: Kufa stands in its middle third across and down, as drawn.
@@ -115,13 +109,13 @@ def test_the_map_is_framed_on_the_steps_place_with_the_route_so_far(real, egypt)
     assert list(ring.lon) == [kufa["lon"]]
 
 
-def test_a_step_without_any_place_yet_frames_the_whole_story(real, egypt):
+def test_a_step_without_any_place_yet_frames_the_whole_story(real_package, egypt):
     """Test that step 1 (no place, nothing before it) frames the story's places, no route."""
-    fig = story_map_figure(real, story.story_events(real, egypt, 1))
+    fig = story_map_figure(real_package, story.story_events(real_package, egypt, 1))
     assert "Story so far" not in [t.name for t in fig.data]
     assert "Current place" not in [t.name for t in fig.data]
     lon_range, lat_range = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
-    places = real.places.set_index("id").loc[sorted(set(egypt.steps["frame_place"]) - {""})]
+    places = real_package.places.set_index("id").loc[sorted(set(egypt.steps["frame_place"]) - {""})]
     assert list(places.index) == ["fustat", "kufa"]
     assert (lon_range[0] < places["lon"]).all() and (places["lon"] < lon_range[1]).all()
     assert (lat_range[0] < places["lat"]).all() and (places["lat"] < lat_range[1]).all()
@@ -129,10 +123,10 @@ def test_a_step_without_any_place_yet_frames_the_whole_story(real, egypt):
 
 @pytest.mark.parametrize(("place", "previous"), [("medina", ""), ("medina", "dhu_khushub"),
                                                   ("kufa", "fustat"), ("fustat", "siffin")])
-def test_the_frame_is_centred_and_fits_the_maps_box(real, place, previous):
+def test_the_frame_is_centred_and_fits_the_maps_box(real_package, place, previous):
     """Test that the frame is centred on the place, holds the previous one, and is map-shaped."""
-    coords = real.places.set_index("id")
-    (lon0, lon1), (lat0, lat1) = step_extent(real.places, place, previous, aspect=1.6)
+    coords = real_package.places.set_index("id")
+    (lon0, lon1), (lat0, lat1) = step_extent(real_package.places, place, previous, aspect=1.6)
     assert np.isclose((lon0 + lon1) / 2, coords.at[place, "lon"])
     assert np.isclose((lat0 + lat1) / 2, coords.at[place, "lat"])
     if previous:
