@@ -45,6 +45,12 @@ SOURCE_DATE = "#8a8a8a"
 
 # A click selects a point; the ring drawn by the app marks it, so nothing is faded.
 _NO_DIMMING = dict(selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
+# On the timeline the selected event is shown by Plotly's own selection: its marker grows and the
+# other markers fade (their titles stay legible). A click in the chart shows it at once, with no
+# new figure; a selection made elsewhere (the picker, a link) is drawn as the figure's
+# ``selectedpoints`` (see :func:`timeline_figure`).
+UNSELECTED_OPACITY = 0.3
+SELECTED_GROWTH = 10
 
 # The timeline's margins above and below its rows (the axis's ticks go below), in pixels.
 _TOP = 6
@@ -141,6 +147,7 @@ def timeline_figure(
     window: tuple[int, int] | None = None,
     source_dates: pd.DataFrame | None = None,
     selected: str = "",
+    revision: int = 0,
     attestations: pd.DataFrame | None = None,
     sources: pd.DataFrame | None = None,
     style: TimelineStyle = NORMAL,
@@ -173,7 +180,11 @@ def timeline_figure(
     source_dates : pandas.DataFrame, optional
         The loader's ``source_dates`` for these events.
     selected : str
-        Id of the selected event, drawn with a ring.
+        Id of the event drawn as selected (Plotly's ``selectedpoints``: its marker larger, the
+        others faded), as a click on it in the chart would show it; "" for none.
+    revision : int
+        Written into the layout's ``meta`` when not 0: a figure otherwise the same as one the
+        browser has, which it must take afresh (its chart has since shown another click).
     attestations, sources : pandas.DataFrame, optional
         The loader's tables, for lanes by source or authority.
     style : TimelineStyle
@@ -234,7 +245,8 @@ def timeline_figure(
             marker=dict(color=colour, size=style.marker, symbol=symbols,
                         line=dict(color=colour if dense else "#333333", width=1.5)),
             customdata=_item_hover(rows), hovertemplate=_TIMELINE_HOVER,
-            **_NO_DIMMING,
+            selected=dict(marker=dict(opacity=1, size=style.marker + SELECTED_GROWTH)),
+            unselected=dict(marker=dict(opacity=UNSELECTED_OPACITY)),
         ))
     if len(layout.counts):
         # A click on a count zooms to its year, as on the many-events timeline.
@@ -252,18 +264,28 @@ def timeline_figure(
 
     if lane not in ("source", "authority") and source_dates is not None and len(source_dates):
         _add_source_dates(fig, items, source_dates, scatter, style)
-    is_selected = items["id"] == selected
-    if selected and is_selected.any():
-        ring = items[is_selected]
-        fig.add_trace(go.Scatter(
-            x=ring["x_iso"], y=ring["y"], mode="markers",
-            xcalendar="julian", name="Selected", showlegend=False, hoverinfo="skip",
-            marker=dict(size=style.marker + 12, symbol="circle-open", color=HIGHLIGHT,
-                        line=dict(width=4)),
-        ))
+    if selected:
+        _select_event(fig, selected)
 
     _timeline_layout(fig, layout.lanes, layout.rows, axis, days, style)
+    if revision:
+        fig.update_layout(meta=dict(selection_revision=revision))
     return fig
+
+
+def _select_event(fig: go.Figure, event_id: str) -> None:
+    """Draw ``event_id``'s markers as selected, as Plotly draws a clicked point; none if absent.
+
+    Every trace with markers gets ``selectedpoints`` (empty where the event is not), as after a
+    click, so that the other events fade.
+    """
+    found = [[i for i, row in enumerate(trace.customdata) if row[0] == event_id]
+             if trace.customdata is not None else [] for trace in fig.data]
+    if not any(found):
+        return
+    for trace, points in zip(fig.data, found, strict=True):
+        if "markers" in (trace.mode or ""):
+            trace.selectedpoints = points
 
 
 def _item_hover(items: pd.DataFrame) -> np.ndarray:

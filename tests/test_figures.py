@@ -149,11 +149,29 @@ def test_axis_switch_sets_the_calendar_and_year_ticks_without_zeros(package, axi
     assert list(fig.layout.xaxis.range) == range_
 
 
-def test_selected_event_is_ringed(package):
-    """Test that the selected event gets a ring at its best date."""
+def test_selected_event_is_drawn_as_plotly_selects_a_clicked_point(package):
+    """Test that the selected event is the one selected point (larger), every other marker faded."""
     fig = timeline(package, selected="camp")
-    ring = next(t for t in fig.data if t.name == "Selected")
-    assert list(ring.x) == ["0656-05-01"]
+    chosen = [(t.name, [t.customdata[i][0] for i in t.selectedpoints]) for t in fig.data
+              if t.selectedpoints]
+    assert [ids for _, ids in chosen if "camp" in ids] and all(
+        set(ids) == {"camp"} for _, ids in chosen)
+    for trace in marker_traces(fig):
+        assert trace.selectedpoints is not None  # [] where the event is not: faded
+        assert trace.unselected.marker.opacity < 0.5
+        assert trace.selected.marker.size > trace.marker.size
+
+
+def test_the_timeline_is_the_same_figure_whatever_is_clicked(package):
+    """Test that the timeline's JSON does not depend on a click in it (Plotly shows that), but
+    does on the filters, on a selection drawn by the figure and on its revision."""
+    plain = timeline(package).to_json()
+    assert timeline(package).to_json() == plain
+    assert timeline(package, selected="camp").to_json() != plain
+    assert timeline(package, selected="camp", revision=1).to_json() != \
+        timeline(package, selected="camp").to_json()
+    assert timeline(package, selected="no-such-event").to_json() == plain
+    assert timeline_figure(package.events.iloc[:3], package.factions).to_json() != plain
 
 
 def test_many_events_switch_to_webgl(package):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -32,6 +32,9 @@ KEY = {name: f"view_{name}" for name in (
     "projector")}
 TIMELINE_KEY = "timeline_chart"
 MAP_KEY = "map_chart"
+# The event the timeline on screen shows as selected: after a click in it, Plotly's own selection
+# (see atlas.ui.charts.timeline_selection).
+TIMELINE_SHOWS = "view_timeline_shows"
 # The session's own keys. Streamlit's navigation drops the query string on a page switch, so the
 # view's parameters are carried to the next page (CARRIED); a newly chosen event opens its card
 # in a dialog once (OPEN_CARD).
@@ -108,6 +111,27 @@ def current() -> View:
         PagesManager.uses_pages_directory = False
         st.rerun()
     return view
+
+
+def refreshed(shown: View) -> View:
+    """``shown`` with the view the URL holds now, for a fragment's own rerun (``app.py`` did not run).
+
+    A fragment reruns for a change of the selection only (callbacks that change more ask for the
+    whole page: :func:`rerun_page`); what the next page is carried is updated too.
+    """
+    state, _ = _state_in_url()
+    carried = st.session_state.get(CARRIED)
+    if carried is not None:
+        st.session_state[CARRIED] = (carried[0], state.to_query(shown.default))
+    return replace(shown, state=state, notices=())
+
+
+def rerun_page() -> None:
+    """In a callback of a widget inside a fragment: rerun the whole page, not only the fragment.
+
+    For a change beyond the selection, on which the title, the counts and the tables depend.
+    """
+    st.rerun(scope="app")
 
 
 def seed_widgets(view: View) -> None:
@@ -201,11 +225,13 @@ def on_timeline_select() -> None:
     if month is None:
         change(event=ids[0] if ids else "")
         st.session_state[OPEN_CARD] = bool(ids)
+        st.session_state[TIMELINE_SHOWS] = ids[0] if ids else ""
         return
     vocabulary = source.cached_vocabulary()
     year = min(max(month // 12, vocabulary.window_min // 12), vocabulary.window_max // 12)
     change(start=max(year * 12, vocabulary.window_min),
            end=min(year * 12 + 11, vocabulary.window_max))
+    rerun_page()
 
 
 def on_map_select() -> None:
@@ -215,6 +241,7 @@ def on_map_select() -> None:
     state, _ = _state_in_url()
     clicked = ids[0] if ids else ""
     change(focus_place="" if clicked == state.focus_place else clicked)
+    rerun_page()
 
 
 def clear_focus_place() -> None:

@@ -1,0 +1,170 @@
+"""The Atlas page's timeline and map: built once for what they show, shared by every session.
+
+A figure is cached (``st.cache_resource``, shared read-only, a bounded number kept) under
+everything it depends on: the package, the view's filters, the selected event where it draws it,
+the style. A rerun that shows the same view then neither builds the figure again nor, since its
+JSON is the same, has Streamlit re-send it (its message cache) or the browser redraw it (the
+chart keeps its element id). A class making the same views shares the work.
+
+The timeline shows a click in it with Plotly's own selection (the clicked point grows, the others
+fade), so its figure need not change for a click: it draws a selection itself only when the
+selection was made elsewhere (the picker, a link, the back button). :func:`timeline_selection`
+keeps the record of what the chart on screen shows. The map frames, rings and highlights the
+selected event's place and route, so it changes with the selection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from contextvars import ContextVar
+from dataclasses import replace
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from atlas.detail import event_detail, event_place
+from atlas.figures import event_extent, map_extent, map_figure, place_counts, timeline_figure
+from atlas.filters import FilterState, Selection, apply_filters, visible_routes
+from atlas.maplabels import NORMAL_MAP, PROJECTOR_MAP
+from atlas.package.types import Package
+from atlas.paths import data_dir, geo_dir
+from atlas.story import story_link
+from atlas.timeline import NORMAL, PROJECTOR
+from atlas.ui import components as ui
+from atlas.ui import source, view
+from atlas.ui.view import TIMELINE_SHOWS
+
+# Figures kept per process, each chart's own: enough for a class's common views (each event of
+# the real data selected on the map), bounded for a big package's figures (megabytes each).
+KEPT_FIGURES = 48
+# The session's keys: an upload's last figures (its package is its own, not shared); the
+# timeline figure last sent (its view, the event it draws as selected, a revision); the event
+# the timeline on screen shows as selected (after a click in it, Plotly's own selection).
+UPLOAD_FIGURES = "charts_upload_figures"
+TIMELINE_SENT = "charts_timeline_sent"
+# The page's selection while the page runs whole; a fragment's own rerun filters again, so that
+# no filtered copy of the events is kept with the fragment between reruns.
+_PAGE_SELECTION: ContextVar[Selection | None] = ContextVar("atlas_page_selection", default=None)
+
+
+@st.cache_resource(max_entries=KEPT_FIGURES, show_spinner=False)
+def _shared(chart: str, key: Hashable, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def cached_figure(chart: str, key: tuple, build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure ``build`` makes for ``key``, built once per process for the server's package.
+
+    An upload's figures are the session's own: its last one per chart is kept in the session.
+    """
+    if source.uploaded() is None:
+        return _shared(chart, (str(data_dir()), str(geo_dir()), *key), build)
+    kept = st.session_state.setdefault(UPLOAD_FIGURES, {})
+    if chart not in kept or kept[chart][0] != key:
+        kept[chart] = (key, build())
+    return kept[chart][1]
+
+
+def view_key(state: FilterState, *, drop: tuple[str, ...] = ()) -> str:
+    """What a figure of ``state`` depends on, as text: the view without its selection (and
+    without the fields named in ``drop``, which the figure does not draw)."""
+    blank = {name: getattr(FilterState(), name) for name in drop}
+    return repr(state.with_(event="", **blank))
+
+
+def timeline_selection(key: str, event: str) -> tuple[str, int]:
+    """The event the timeline figure should draw as selected, and the figure's revision.
+
+    When the chart on screen already shows ``event`` (a click in it, or the figure last sent),
+    the figure last sent is sent again, unchanged. Otherwise the figure draws ``event``; if that
+    figure is the one last sent (the chart has since shown another click), its revision is raised
+    so that the browser takes it afresh.
+    """
+    sent = st.session_state.get(TIMELINE_SENT)
+    shows = st.session_state.get(TIMELINE_SHOWS, "")
+    if sent is not None and sent[0] == key and shows == event:
+        chosen = sent
+    else:
+        same = sent is not None and sent[:2] == (key, event)
+        chosen = (key, event, sent[2] + 1 if same else 0)
+    st.session_state[TIMELINE_SENT] = chosen
+    st.session_state[TIMELINE_SHOWS] = event
+    return chosen[1], chosen[2]
+
+
+def timeline_chart(package: Package, state: FilterState, selection: Selection,
+                   ink: str) -> go.Figure:
+    """The timeline of ``selection`` as ``state`` asks (cached; see the module's docstring)."""
+    key = view_key(state)
+    selected, revision = timeline_selection(key, state.event)
+
+    def build() -> go.Figure:
+        return timeline_figure(
+            selection.events, package.factions, lane=state.lane,
+            lane_order=list(package.episodes["name"]), axis=state.axis,
+            window=(state.start, state.end), source_dates=package.source_dates,
+            selected=selected, revision=revision, attestations=package.attestations,
+            sources=package.sources,
+            style=replace(PROJECTOR if state.projector else NORMAL, ink=ink))
+
+    return cached_figure("timeline", (key, selected, revision, ink), build)
+
+
+def map_chart(package: Package, state: FilterState, selection: Selection) -> go.Figure:
+    """The map of ``selection``, framed on the selected event if any (cached)."""
+    key = view_key(state, drop=("lane", "axis"))
+
+    def build() -> go.Figure:
+        place = event_place(package, state.event)
+        return map_figure(
+            place_counts(selection.events, package.places),
+            visible_routes(package.routes, selection.events), package.regions, package.factions,
+            selected_place=place, focus_place=state.focus_place,
+            selected_route_event=state.event,
+            extent=event_extent(package.places, package.routes, place, state.event)
+            or map_extent(package.places),
+            style=PROJECTOR_MAP if state.projector else NORMAL_MAP)
+
+    return cached_figure("map", (key, state.event), build)
+
+
+def charts_and_card(shown: view.View, selection: Selection) -> None:
+    """Draw the Atlas page's charts, event picker and card, a fragment of the page.
+
+    Choosing an event reruns only these; a click that changes more asks for the whole page
+    (:func:`atlas.ui.view.rerun_page`). ``selection`` is the page's, used in this run only.
+    """
+    token = _PAGE_SELECTION.set(selection)
+    try:
+        _charts_and_card(shown)
+    finally:
+        _PAGE_SELECTION.reset(token)
+
+
+@st.fragment
+def _charts_and_card(shown: view.View) -> None:
+    now = view.refreshed(shown)
+    if now.state.with_(event="") != shown.state.with_(event=""):
+        st.rerun()  # the URL changed more than the selection (not by a widget of this fragment)
+    state, package = now.state, now.package
+    selection = _PAGE_SELECTION.get() or apply_filters(package, state)
+    timeline, geography = st.columns(2, gap="small")
+    with timeline:
+        st.plotly_chart(timeline_chart(package, state, selection, ui.ink()),
+                        key=view.TIMELINE_KEY, on_select=view.on_timeline_select,
+                        selection_mode="points", config=ui.PLOTLY_CONFIG, width="stretch")
+        ui.faction_key(package.factions, selection.events["faction_id"])
+        ui.timeline_key(state.axis)
+    with geography:
+        st.plotly_chart(map_chart(package, state, selection),
+                        key=view.MAP_KEY, on_select=view.on_map_select, selection_mode="points",
+                        config=ui.PLOTLY_CONFIG, width="stretch")
+
+    ui.event_picker(selection.events, package, state.event)
+    st.markdown(f"[:material/slideshow: Tell this episode as a story]"
+                f"({story_link(package, state, shown.default)})")
+    detail = event_detail(package, state.event) if state.event else None
+    if detail is not None:
+        if view.card_to_open():
+            ui.card_dialog(detail)
+        ui.event_card(detail)
