@@ -46,10 +46,11 @@ SOURCE_DATE = "#8a8a8a"
 # A click selects a point; the ring drawn by the app marks it, so nothing is faded.
 _NO_DIMMING = dict(selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
 # On the timeline the selected event is shown by Plotly's own selection: its marker grows and the
-# other markers fade (their titles stay legible). A click in the chart shows it at once, with no
+# other markers fade, their titles less (they stay legible). A click in the chart shows it at once, with no
 # new figure; a selection made elsewhere (the picker, a link) is drawn as the figure's
 # ``selectedpoints`` (see :func:`timeline_figure`).
 UNSELECTED_OPACITY = 0.3
+UNSELECTED_TEXT_OPACITY = 0.6
 SELECTED_GROWTH = 10
 
 # The timeline's margins above and below its rows (the axis's ticks go below), in pixels.
@@ -246,7 +247,8 @@ def timeline_figure(
                         line=dict(color=colour if dense else "#333333", width=1.5)),
             customdata=_item_hover(rows), hovertemplate=_TIMELINE_HOVER,
             selected=dict(marker=dict(opacity=1, size=style.marker + SELECTED_GROWTH)),
-            unselected=dict(marker=dict(opacity=UNSELECTED_OPACITY)),
+            unselected=dict(marker=dict(opacity=UNSELECTED_OPACITY),
+                            textfont=dict(color=_faded(style.ink))),
         ))
     if len(layout.counts):
         # A click on a count zooms to its year, as on the many-events timeline.
@@ -271,6 +273,12 @@ def timeline_figure(
     if revision:
         fig.update_layout(meta=dict(selection_revision=revision))
     return fig
+
+
+def _faded(ink: str | None) -> str:
+    """``ink`` (a "#rrggbb" colour; the chart's grey if None) at the opacity of a faded title."""
+    red, green, blue = (int((ink or "#7f7f7f")[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{UNSELECTED_TEXT_OPACITY})"
 
 
 def _select_event(fig: go.Figure, event_id: str) -> None:
