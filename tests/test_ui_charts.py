@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from atlas.filters import FilterState
-from atlas.ui import charts, view
+from atlas.filters import FilterState, Vocabulary
+from atlas.ui import charts, source, view
 from tests.test_app import run_app, tiny_app  # noqa: F401 - the fixture used below
 
 
@@ -92,3 +92,19 @@ def test_a_figure_is_built_once_for_its_key():
     assert charts._shared("test", ("a",), build) == 1
     assert charts._shared("test", ("a",), build) == 1
     assert charts._shared("test", ("b",), build) == 2
+
+
+def test_an_uploads_figures_are_its_sessions_and_let_go_with_it(tiny_package):
+    """Test that an upload's figures are drawn from it, kept in its session, and dropped with it."""
+    at = run_app()
+    real = specs(at)
+    upload = source.Upload("tiny.zip", tiny_package, Vocabulary.from_package(tiny_package), {})
+    at.session_state[source.UPLOAD] = upload
+    at.run()
+    assert not at.exception
+    assert specs(at)[0] != real[0]
+    assert at.session_state[charts.UPLOAD_FIGURES]["timeline"][0] is upload
+    del at.session_state[source.UPLOAD]
+    at.run()
+    assert specs(at) == real
+    assert charts.UPLOAD_FIGURES not in at.session_state

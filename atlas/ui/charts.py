@@ -55,14 +55,17 @@ def _shared(chart: str, key: Hashable, _build: Callable[[], go.Figure]) -> go.Fi
 def cached_figure(chart: str, key: tuple, build: Callable[[], go.Figure]) -> go.Figure:
     """The figure ``build`` makes for ``key``, built once per process for the server's package.
 
-    An upload's figures are the session's own: its last one per chart is kept in the session.
+    An upload's figures are the session's own: its last one per chart is kept in the session,
+    with the upload it was drawn from.
     """
-    if source.uploaded() is None:
+    upload = source.uploaded()
+    if upload is None:
+        st.session_state.pop(UPLOAD_FIGURES, None)  # an upload let go is not kept alive here
         return _shared(chart, (str(data_dir()), str(geo_dir()), *key), build)
     kept = st.session_state.setdefault(UPLOAD_FIGURES, {})
-    if chart not in kept or kept[chart][0] != key:
-        kept[chart] = (key, build())
-    return kept[chart][1]
+    if chart not in kept or kept[chart][0] is not upload or kept[chart][1] != key:
+        kept[chart] = (upload, key, build())
+    return kept[chart][2]
 
 
 def view_key(state: FilterState, *, drop: tuple[str, ...] = ()) -> str:

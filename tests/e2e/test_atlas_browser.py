@@ -96,12 +96,19 @@ def test_clicking_an_event_opens_its_card_and_a_copied_url_restores_it(open_page
     """Test that a click on the timeline opens the card, and the URL reopens the same view."""
     page = open_page("?episode=egypt_conquest")
     count = shown_count(page)
+    page.evaluate("document.querySelector('.js-plotly-plot').dataset.kept = 'yes'")
     point = chart(page, 0).locator("g.trace.scatter path.point").first
     click_centre(page, point)
     page.wait_for_url(re.compile(r"event="))
     expect(page.get_by_text("What each source says", exact=True).first).to_be_visible(
         timeout=30_000)
     wait_idle(page)
+    # The timeline shows the click itself (Plotly's selection), not drawn again; the map rings
+    # the event's place.
+    assert chart(page, 0).get_attribute("data-kept") == "yes"
+    page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')[1].data]
+                                    .some(t => t.name === 'Highlighted place')""",
+                           timeout=30_000)
     title = page.get_by_test_id("stHeading").filter(has=page.locator("h3")).first.inner_text()
     quotes = page.locator("blockquote").count()
     assert quotes >= 1
