@@ -23,7 +23,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from atlas.detail import event_detail, event_place
-from atlas.figures import event_extent, map_extent, map_figure, place_counts, timeline_figure
+from atlas.figures import (
+    DENSITY_THRESHOLD,
+    event_extent,
+    map_extent,
+    map_figure,
+    place_counts,
+    timeline_figure,
+)
 from atlas.filters import FilterState, Selection, apply_filters, visible_routes
 from atlas.maplabels import NORMAL_MAP, PROJECTOR_MAP
 from atlas.package.types import Package
@@ -34,12 +41,12 @@ from atlas.ui import components as ui
 from atlas.ui import source, view
 from atlas.ui.view import TIMELINE_SHOWS
 
-# Figures kept per process, each chart's own: enough for a class's common views (each event of
-# the real data selected on the map), bounded for a big package's figures (megabytes each).
+# Figures kept per process (timelines and maps together): enough for a class's common views,
+# bounded for a big package's figures (megabytes each).
 KEPT_FIGURES = 48
 # The session's keys: an upload's last figures (its package is its own, not shared); the
-# timeline figure last sent (its view, the event it draws as selected, a revision); the event
-# the timeline on screen shows as selected (after a click in it, Plotly's own selection).
+# timeline figure last sent (its view, the event it draws as selected, a revision). The event
+# the timeline on screen shows as selected is view.TIMELINE_SHOWS (a click's callback sets it).
 UPLOAD_FIGURES = "charts_upload_figures"
 TIMELINE_SENT = "charts_timeline_sent"
 # The page's selection while the page runs whole; a fragment's own rerun filters again, so that
@@ -100,6 +107,8 @@ def timeline_chart(package: Package, state: FilterState, selection: Selection,
     """The timeline of ``selection`` as ``state`` asks (cached; see the module's docstring)."""
     key = view_key(state)
     selected, revision = timeline_selection(key, state.event)
+    if len(selection.events) > DENSITY_THRESHOLD:
+        selected, revision = "", 0  # the many-events timeline draws months, not a selection
 
     def build() -> go.Figure:
         return timeline_figure(
