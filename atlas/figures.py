@@ -276,8 +276,9 @@ def timeline_figure(
 
 
 def _faded(ink: str | None) -> str:
-    """``ink`` (a "#rrggbb" colour; the chart's grey if None) at the opacity of a faded title."""
-    red, green, blue = (int((ink or "#7f7f7f")[i:i + 2], 16) for i in (1, 3, 5))
+    """``ink`` (a "#rrggbb" colour; else the chart's grey) at the opacity of a faded title."""
+    ink = ink if ink and len(ink) == 7 and ink.startswith("#") else "#7f7f7f"
+    red, green, blue = (int(ink[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{UNSELECTED_TEXT_OPACITY})"
 
 

@@ -1,5 +1,7 @@
 """Tests for atlas/figures.py, read through fig.data and fig.layout."""
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -18,6 +20,7 @@ from atlas.figures import (
     timeline_figure,
 )
 from atlas.filters import FilterState, apply_filters
+from atlas.timeline import NORMAL
 
 
 @pytest.fixture
@@ -294,3 +297,12 @@ def test_untitled_events_are_counted_and_a_count_zooms_to_its_year(package):
     counts = next(t for t in fig.data if t.name == "Untitled events")
     assert list(counts.text) == ["+1"]
     assert density_month(counts.customdata[0][0]) == month_index(656, 5)
+
+
+@pytest.mark.parametrize(("ink", "faded"), [("#1b1b1b", "rgba(27,27,27,0.6)"),
+                                            (None, "rgba(127,127,127,0.6)"),
+                                            ("white", "rgba(127,127,127,0.6)")])
+def test_faded_titles_keep_the_ink_at_a_lower_opacity(package, ink, faded):
+    """Test that titles of events not selected fade to the ink at 0.6, a grey for any other ink."""
+    fig = timeline(package, style=replace(NORMAL, ink=ink))
+    assert {t.unselected.textfont.color for t in marker_traces(fig)} == {faded}
