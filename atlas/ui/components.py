@@ -129,7 +129,8 @@ def event_picker(events, package: Package, selected: str) -> None:
     labels = {i: f"{title} ({date})" for i, title, date
               in zip(titles["id"], titles["title"], titles[schema.DATE_WORDS], strict=True)}
     labels[""] = "(click an event on the timeline, or choose one here)"
-    st.session_state[KEY["event"]] = selected  # the view's selection, also in a fragment's rerun
+    if st.session_state.get(KEY["event"]) != selected:  # also in a fragment's rerun
+        st.session_state[KEY["event"]] = selected
     st.selectbox("Event to read", options, key=KEY["event"], on_change=view.widget_changed,
                  args=("event",), format_func=lambda i: labels.get(i, str(i)))
 
