@@ -54,17 +54,18 @@ STORY_BUDGET_S = 45.0
 # The line whose change shows that a page has its new content: a CSS selector and a pattern.
 # The atlas and the floor page say "Showing N of M events"; the Story page's live region says
 # "Step N of M · story: step title".
-COUNT_LINE = ('[data-testid="stMarkdownContainer"]', r"Showing (\d+) of (\d+) events")
-STEP_LINE = ("p.story-live", r"^Step \d+ of \d+[\s\S]*")
-# True once the page shows its line (changed from `before`), Streamlit is idle, no element of
-# the run before is left (stale), and each chart is drawn: a map with its coastlines, and each
+# The Story page also waits until no element of the step before is left (stale) on screen.
+COUNT_LINE = ('[data-testid="stMarkdownContainer"]', r"Showing (\d+) of (\d+) events", False)
+STEP_LINE = ("p.story-live", r"^Step \d+ of \d+[\s\S]*", True)
+# True once the page shows its line (changed from `before`), Streamlit is idle (and, where
+# `fresh`, no element of the run before is left), and each chart is drawn: a map with its coastlines, and each
 # chart marked before an action (see _MARK_JS) drawn again with new data. Plotly.react replaces
 # `gd.data` and fires plotly_afterplot when the drawing is done; a chart Streamlit replaces is a
 # new, unmarked node.
 _READY_JS = """
-([before, charts, selector, pattern]) => {
+([before, charts, selector, pattern, fresh]) => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
-  if (document.querySelector('[data-stale="true"]')) return false;
+  if (fresh && document.querySelector('[data-stale="true"]')) return false;
   let line = null;
   for (const el of document.querySelectorAll(selector)) {
     const m = el.textContent.match(new RegExp(pattern));
@@ -190,7 +191,7 @@ def _spent(after: float | None, before: float | None) -> float | None:
 
 
 def _wait_ready(page, before: str, charts: int, timeout_ms: int,
-                line: tuple[str, str] = COUNT_LINE) -> str:
+                line: tuple[str, str, bool] = COUNT_LINE) -> str:
     """Wait until the page is ready (see ``_READY_JS``); return its ``line`` (COUNT_LINE)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -203,7 +204,7 @@ def _wait_ready(page, before: str, charts: int, timeout_ms: int,
     return handle.json_value()
 
 
-def _visit(browser, url: str, charts: int, timeout_ms: int, line: tuple[str, str] = COUNT_LINE):
+def _visit(browser, url: str, charts: int, timeout_ms: int, line: tuple[str, str, bool] = COUNT_LINE):
     """Open ``url`` in a fresh context; return (page, context, meter, what the visit cost)."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -228,7 +229,7 @@ def _act(meter: _Meter, act, wait) -> tuple[float, int, float | None]:
 
 
 def _redraw(page, charts: int, meter: _Meter, act,
-            line: tuple[str, str] = COUNT_LINE) -> tuple[float, int, float | None]:
+            line: tuple[str, str, bool] = COUNT_LINE) -> tuple[float, int, float | None]:
     """Do ``act`` (which ends with the action that reruns); time it until the page is ready."""
     before = _wait_ready(page, "", charts, REDRAW_TIMEOUT_MS, line)
     page.evaluate(_MARK_JS)
