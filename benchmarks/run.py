@@ -41,6 +41,7 @@ from importlib import metadata
 from pathlib import Path
 
 from atlas.paths import DATA_DIR, DATA_ENV, GEO_DIR, GEO_ENV, ROOT
+from deploy.cluster import SERVER_ENV
 
 from .browser import BUDGET_S as BROWSER_BUDGET_S
 from .load import keep_section
@@ -304,7 +305,8 @@ def run(sizes: list[str], *, repeat: int = 7, browser_repeat: int = 3, browser: 
             row.server = server_side(data_dir, geo_dir, repeat)
             row.events = row.server["events"]
             if chrome is not None:
-                env = {DATA_ENV: str(data_dir), GEO_ENV: str(geo_dir)}
+                # Both servers as `make run`, the cluster and the systemd unit start the app.
+                env = {DATA_ENV: str(data_dir), GEO_ENV: str(geo_dir), **SERVER_ENV}
                 faction = row.server["faction_name"]
                 row.floor = measure_served(FLOOR_APP, env=env, charts=1, browser=chrome,
                                            faction_label=faction, card=FLOOR_CARD,
@@ -683,7 +685,9 @@ def _side_by_side_lines(rows: list[Row], settings: dict) -> list[str]:
              "Network events. *Websocket bytes*: the frames the page received (Streamlit does "
              "not compress them). *Browser CPU*: the page's main-thread task time "
              "(`TaskDuration` of the protocol's Performance metrics). *Server peak memory*: "
-             "VmHWM of the `streamlit run` process after all of the above. *Story page* "
+             "VmHWM of the `streamlit run` process after all of the above (both servers "
+             "with `MALLOC_ARENA_MAX=2`, as `make run` and the systemd unit start the app). "
+             "*Story page* "
              "(the atlas's `story` page, its first story): from navigation in a fresh browser "
              "context until the live region names step 1, Streamlit is idle and both charts "
              "are drawn; then from pressing the right arrow key (the Next button's shortcut) "
