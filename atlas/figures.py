@@ -506,9 +506,10 @@ def map_figure(
     place_names = rows["name"].astype(str) + np.where(uncertain, " (?)", "")
     centres = regions.geometry.representative_point() if len(regions) else None
     region_names = regions["name"].astype(str).str.upper() if len(regions) else []
-    ringed = [(place_id, ring) for place_id, ring in ((selected_place, SELECTED_RING),
-                                                      (focus_place, FOCUS_RING),
-                                                      *(rings or {}).items()) if place_id]
+    marker_of = dict(zip(rows["id"], marker_sizes(rows["count"]), strict=True))
+    ringed = [(place_id, ring.around(marker_of.get(place_id, 0.0)))
+              for place_id, ring in ((selected_place, SELECTED_RING), (focus_place, FOCUS_RING),
+                                     *(rings or {}).items()) if place_id]
     largest = {place_id: max((r for p, r in ringed if p == place_id), key=lambda r: r.size)
                for place_id, _ in ringed}
     place_at, region_at = choose_labels(
@@ -548,11 +549,25 @@ def map_figure(
                 lon=lon, lat=lat, mode="lines", name="Selected route", hoverinfo="skip",
                 line=dict(color=colours.get(chosen["faction_id"].iloc[0], NEUTRAL), width=7)))
 
-    # One trace, largest first, so that a small place beside a big one stays on top and clickable.
     for symbol, label in (("circle", "Place"), ("circle-open", "Place, location uncertain")):
         fig.add_trace(go.Scattergeo(lon=[None], lat=[None], mode="markers", name=label,
                                     hoverinfo="skip", marker=dict(size=12, symbol=symbol,
                                                                   color=PLACE_COLOUR)))
+    # The rings under the places, which stay on top and clickable; a ringed place's name is
+    # drawn by its ring, outside it.
+    for place_id, ring in ringed:
+        row = places[places["id"] == place_id]
+        if not len(row):
+            continue
+        name, at = label_of.get(place_id, ("", None)) if largest[place_id] is ring else ("", None)
+        fig.add_trace(go.Scattergeo(
+            lon=row["lon"], lat=row["lat"], mode="markers+text" if at else "markers",
+            text=[name] if at else None, textposition=at,
+            textfont=dict(size=style.font, color="#1a1a1a"), hoverinfo="skip",
+            showlegend=False, name=ring.name,
+            marker=dict(size=ring.size, symbol="circle-open", color=ring.colour,
+                        line=dict(width=ring.line))))
+    # One trace, largest first, so that a small place beside a big one stays on top and clickable.
     if len(rows):
         custom = np.column_stack([rows["id"].to_numpy(dtype=object), escape_text(rows["name"]),
                                   rows["count"].to_numpy(dtype=object),
@@ -571,19 +586,6 @@ def map_figure(
             hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} event(s)<br>"
                           "Location: %{customdata[3]}<br>%{customdata[4]}<extra></extra>",
             **_NO_DIMMING))
-    for place_id, ring in ringed:
-        row = places[places["id"] == place_id]
-        if not len(row):
-            continue
-        name, at = label_of.get(place_id, ("", None)) if largest[place_id] is ring else ("", None)
-        fig.add_trace(go.Scattergeo(
-            lon=row["lon"], lat=row["lat"], mode="markers+text" if at else "markers",
-            text=[name] if at else None, textposition=at,
-            textfont=dict(size=style.font, color="#1a1a1a"), hoverinfo="skip",
-            showlegend=False, name=ring.name,
-            marker=dict(size=ring.size, symbol="circle-open", color=ring.colour,
-                        line=dict(width=ring.line))))
-
     fig.update_geos(
         projection_type="mercator", resolution=50,
         lonaxis_range=list(lon_range), lataxis_range=list(lat_range),

@@ -13,7 +13,7 @@ and no other name may cover the ring.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,13 @@ class Ring:
     line: float
     colour: str
     name: str
+
+    # The size is meant for a marker up to this wide; a ring around a wider one grows as much.
+    FITS_MARKER = 20.0
+
+    def around(self, marker: float) -> Ring:
+        """This ring grown, if need be, to surround a place marker ``marker`` pixels wide."""
+        return replace(self, size=self.size + max(0.0, float(marker) - self.FITS_MARKER))
 
     @property
     def outer_radius(self) -> float:

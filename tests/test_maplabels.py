@@ -108,3 +108,14 @@ def test_no_label_covers_a_ring_and_the_ringed_place_is_named_outside_it():
             assert not boxes_overlap(box, ring_box), (texts[i], position)
     # Plotly draws a marker's text beyond the ring's line.
     assert ring.text_offset > ring.outer_radius
+
+
+def test_a_ring_grows_around_a_busy_places_marker_and_names_it_outside_both():
+    """Test that a ring around a marker wider than it is made for grows to surround it, and that
+    its text (where Plotly draws it) is beyond the marker and the ring's line."""
+    ring = Ring(size=30, line=3, colour="#7f7f7f", name="Highlighted place")
+    assert ring.around(12) == ring
+    marker = float(marker_sizes([16])[0])  # Medina's 16 events: 37 px
+    grown = ring.around(marker)
+    assert grown.size - grown.line > marker
+    assert grown.text_offset > grown.outer_radius > marker / 2

@@ -173,7 +173,8 @@ def test_the_steps_place_is_named_outside_its_ring_and_no_name_covers_the_ring(r
     style = MapStyle(width=STORY_MAP_WIDTH, height=fig.layout.height)
     extent = fit_extent((tuple(geo.lonaxis.range), tuple(geo.lataxis.range)), style)
     x, y = to_pixels(list(ring.lon), list(ring.lat), extent, style)
-    reach = CURRENT_RING.outer_radius
+    assert ring.marker.size >= CURRENT_RING.size
+    reach = (ring.marker.size + ring.marker.line.width) / 2
     ring_box = (x[0] - reach, y[0] - reach, x[0] + reach, y[0] + reach)
     assert "Kufa" in [text for text, _ in labels]
     assert list(ring.text) == ["Kufa"]
