@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from atlas import escape, schema
 from atlas.dates import jdn_to_ah, jdn_to_iso, month_bounds, month_index
-from atlas.maplabels import NORMAL_MAP, MapStyle, choose_labels, fit_extent, marker_sizes
+from atlas.maplabels import NORMAL_MAP, MapStyle, Ring, choose_labels, fit_extent, marker_sizes
 from atlas.timeline import LANE_COLUMNS, NORMAL, TimelineStyle, lane_items, layout_items
 
 DENSE_THRESHOLD = 3000
@@ -41,6 +41,9 @@ NEUTRAL = "#999999"
 PLACE_COLOUR = "#8c2d04"
 # Mid greys read on both the light and the dark theme.
 HIGHLIGHT = "#7f7f7f"
+# The map's rings: around the selected event's place, and around the place the view is focused on.
+SELECTED_RING = Ring(size=30, line=3, colour=HIGHLIGHT, name="Highlighted place")
+FOCUS_RING = Ring(size=36, line=3, colour="#0072B2", name="Highlighted place")
 SOURCE_DATE = "#8a8a8a"
 
 # A click selects a point; the ring drawn by the app marks it, so nothing is faded.
@@ -483,6 +486,7 @@ def map_figure(
     selected_route_event: str = "",
     extent: tuple[tuple[float, float], tuple[float, float]] | None = None,
     style: MapStyle = NORMAL_MAP,
+    rings: dict[str, Ring] | None = None,
 ) -> go.Figure:
     """Build the map: regions, routes by faction, and places sized by their number of events.
 
@@ -509,6 +513,10 @@ def map_figure(
     style : MapStyle
         The frame's size and the label font; labels that would overlap another label or a
         place are left to hover (see :func:`atlas.maplabels.choose_labels`).
+    rings : dict, optional
+        More places to ring (place id -> :class:`atlas.maplabels.Ring`), such as the Story
+        page's current place. A ringed place's name is drawn by its ring's trace, outside the
+        ring, and no other name covers a ring.
 
     Returns
     -------
@@ -529,11 +537,23 @@ def map_figure(
     place_names = rows["name"].astype(str) + np.where(uncertain, " (?)", "")
     centres = regions.geometry.representative_point() if len(regions) else None
     region_names = regions["name"].astype(str).str.upper() if len(regions) else []
+    marker_of = dict(zip(rows["id"], marker_sizes(rows["count"]), strict=True))
+    ringed = [(place_id, ring.around(marker_of.get(place_id, 0.0)))
+              for place_id, ring in ((selected_place, SELECTED_RING), (focus_place, FOCUS_RING),
+                                     *(rings or {}).items()) if place_id]
+    largest = {place_id: max((r for p, r in ringed if p == place_id), key=lambda r: r.size)
+               for place_id, _ in ringed}
     place_at, region_at = choose_labels(
         rows.assign(landmark=rows["landmark"].astype(bool)), place_names, (lon_range, lat_range),
-        style, selected=selected_place,
+        style, selected=selected_place or next(iter(rings or {}), ""), rings=largest,
         regions=pd.DataFrame({"name": region_names, "lon": centres.x, "lat": centres.y})
         if centres is not None else None)
+    # A ringed place's name is drawn by its largest ring, outside it (see below).
+    label_of = {place_id: (name, at) for place_id, name, at
+                in zip(rows["id"], escape_text(place_names), place_at, strict=True)
+                if place_id in largest}
+    place_at = [None if place_id in largest else at for place_id, at in zip(rows["id"], place_at,
+                                                                           strict=True)]
     if centres is not None:
         shown = np.array([p is not None for p in region_at], dtype=bool)
         fig.add_trace(go.Scattergeo(
@@ -560,11 +580,25 @@ def map_figure(
                 lon=lon, lat=lat, mode="lines", name="Selected route", hoverinfo="skip",
                 line=dict(color=colours.get(chosen["faction_id"].iloc[0], NEUTRAL), width=7)))
 
-    # One trace, largest first, so that a small place beside a big one stays on top and clickable.
     for symbol, label in (("circle", "Place"), ("circle-open", "Place, location uncertain")):
         fig.add_trace(go.Scattergeo(lon=[None], lat=[None], mode="markers", name=label,
                                     hoverinfo="skip", marker=dict(size=12, symbol=symbol,
                                                                   color=PLACE_COLOUR)))
+    # The rings under the places, which stay on top and clickable; a ringed place's name is
+    # drawn by its ring, outside it.
+    for place_id, ring in ringed:
+        row = places[places["id"] == place_id]
+        if not len(row):
+            continue
+        name, at = label_of.get(place_id, ("", None)) if largest[place_id] is ring else ("", None)
+        fig.add_trace(go.Scattergeo(
+            lon=row["lon"], lat=row["lat"], mode="markers+text" if at else "markers",
+            text=[name] if at else None, textposition=at,
+            textfont=dict(size=style.font, color="#1a1a1a"), hoverinfo="skip",
+            showlegend=False, name=ring.name,
+            marker=dict(size=ring.size, symbol="circle-open", color=ring.colour,
+                        line=dict(width=ring.line))))
+    # One trace, largest first, so that a small place beside a big one stays on top and clickable.
     if len(rows):
         custom = np.column_stack([rows["id"].to_numpy(dtype=object), escape_text(rows["name"]),
                                   rows["count"].to_numpy(dtype=object),
@@ -583,14 +617,6 @@ def map_figure(
             hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} event(s)<br>"
                           "Location: %{customdata[3]}<br>%{customdata[4]}<extra></extra>",
             **_NO_DIMMING))
-    for place_id, colour, size in ((selected_place, HIGHLIGHT, 30), (focus_place, "#0072B2", 36)):
-        row = places[places["id"] == place_id]
-        if place_id and len(row):
-            fig.add_trace(go.Scattergeo(
-                lon=row["lon"], lat=row["lat"], mode="markers", hoverinfo="skip",
-                showlegend=False, name="Highlighted place",
-                marker=dict(size=size, symbol="circle-open", color=colour, line=dict(width=3))))
-
     fig.update_geos(
         projection_type="mercator", resolution=50,
         lonaxis_range=list(lon_range), lataxis_range=list(lat_range),

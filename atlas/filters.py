@@ -93,6 +93,10 @@ class Vocabulary:
 
 
 def _data_window(events: pd.DataFrame) -> dict[str, int]:
+    # Only the date columns: a copy of every column (the texts) would stay in the process's heap.
+    columns = [c for c in (schema.HAS_DATE, "context", schema.EARLIEST, schema.BEST, schema.LATEST)
+               if c in events]
+    events = events[columns]
     dated = events[events[schema.HAS_DATE].astype(bool)] if len(events) else events
     if dated.empty:
         return {}

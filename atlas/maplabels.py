@@ -5,12 +5,15 @@ size (Plotly fits the box into the frame); :func:`fit_extent` widens the box to 
 shape so that the map fills it, and :func:`to_pixels` gives each place's pixel position in it.
 :func:`choose_labels` then places place names by priority (the selected place, the landmarks,
 then by number of events) and region names where no place name is, with
-:func:`atlas.labels.place_boxes`.
+:func:`atlas.labels.place_boxes`. A place ringed on the map (the selected event's, the Story
+page's current one: a :class:`Ring`) has its name drawn by the ring's trace, outside the ring,
+and no other name may cover the ring.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -34,6 +37,37 @@ class MapStyle:
 
 NORMAL_MAP = MapStyle()
 PROJECTOR_MAP = MapStyle(width=520.0, height=430, font=16, region_font=14)
+
+
+@dataclass(frozen=True)
+class Ring:
+    """An open circle drawn around a place: its Plotly marker size and line width in pixels."""
+
+    size: float
+    line: float
+    colour: str
+    name: str
+
+    # The size is meant for a marker up to this wide; a ring around a wider one grows as much.
+    FITS_MARKER = 20.0
+
+    def around(self, marker: float) -> Ring:
+        """This ring grown, if need be, to surround a place marker ``marker`` pixels wide."""
+        return replace(self, size=self.size + max(0.0, float(marker) - self.FITS_MARKER))
+
+    @property
+    def outer_radius(self) -> float:
+        """How far from the place the ring's line reaches, in pixels."""
+        return (self.size + self.line) / 2
+
+    @property
+    def text_offset(self) -> float:
+        """How far from the place Plotly draws the text of a marker of this size, in pixels.
+
+        Plotly puts a marker's text at its radius / 0.8 + 1 (plotly.js ``textPointPosition``),
+        which is outside the ring's line for the rings the atlas draws.
+        """
+        return self.size / 2 / 0.8 + 1
 
 
 def _mercator_y(lat) -> np.ndarray:
@@ -83,7 +117,8 @@ def place_order(places: pd.DataFrame, selected: str = "") -> np.ndarray:
 
 
 def choose_labels(places: pd.DataFrame, texts, extent: Extent, style: MapStyle, *,
-                  selected: str = "", regions: pd.DataFrame | None = None):
+                  selected: str = "", regions: pd.DataFrame | None = None,
+                  rings: Mapping[str, Ring] | None = None):
     """Where to draw each place name and region name, or None where there is no room.
 
     Parameters
@@ -100,6 +135,10 @@ def choose_labels(places: pd.DataFrame, texts, extent: Extent, style: MapStyle, 
         The selected event's place, labelled first.
     regions : pandas.DataFrame, optional
         ``name``, ``lon``, ``lat`` of each region's label point.
+    rings : mapping of str to Ring, optional
+        The places drawn with a ring (the largest one per place). No label may cover a ring,
+        and a ringed place's own label is placed where the ring's trace draws it
+        (:attr:`Ring.text_offset` from the place), outside the ring.
 
     Returns
     -------
@@ -111,13 +150,21 @@ def choose_labels(places: pd.DataFrame, texts, extent: Extent, style: MapStyle, 
     bounds = (0.0, 0.0, *_frame(extent, style))
     x, y = to_pixels(places["lon"], places["lat"], extent, style)
     radius = marker_sizes(places["count"]) / 2
-    markers = [(x[i] - radius[i], y[i] - radius[i], x[i] + radius[i], y[i] + radius[i])
+    offset = radius + 2
+    rings = rings or {}
+    ring_of = [rings.get(place) for place in places["id"]]
+    # A ring is an obstacle as large as its line reaches; its place's label goes outside it.
+    reach = np.array([max(r, ring.outer_radius) if ring else r
+                      for r, ring in zip(radius, ring_of, strict=True)], dtype=float)
+    offset = np.array([ring.text_offset if ring else o for o, ring in zip(offset, ring_of,
+                                                                           strict=True)], dtype=float)
+    markers = [(x[i] - reach[i], y[i] - reach[i], x[i] + reach[i], y[i] + reach[i])
                for i in range(len(places))]
     order = place_order(places, selected)
     height = style.font * 1.3
     texts = list(texts)
     chosen = place_boxes(x[order], y[order], [text_width(texts[i], style.font) for i in order],
-                         [height] * len(order), radius[order] + 2, obstacles=markers,
+                         [height] * len(order), offset[order], obstacles=markers,
                          bounds=bounds)
     place_positions: list[str | None] = [None] * len(places)
     taken = list(markers)
@@ -125,7 +172,7 @@ def choose_labels(places: pd.DataFrame, texts, extent: Extent, style: MapStyle, 
         place_positions[i] = chosen[rank]
         if chosen[rank]:
             taken.append(label_box(x[i], y[i], text_width(texts[i], style.font), height,
-                                   chosen[rank], radius[i] + 2))
+                                   chosen[rank], offset[i]))
     region_positions: list[str | None] = []
     if regions is not None and len(regions):
         rx, ry = to_pixels(regions["lon"], regions["lat"], extent, style)

@@ -15,7 +15,7 @@ from atlas import schema
 from atlas.dates import jdn_to_iso
 from atlas.figures import escape_text, map_extent, map_figure, place_counts
 from atlas.filters import visible_routes
-from atlas.maplabels import MapStyle
+from atlas.maplabels import MapStyle, Ring
 from atlas.package.types import Package
 
 # At most this many rows show at once; a longer story scrolls its rows with the current step.
@@ -25,6 +25,8 @@ LABEL_CHARS = 34
 RING = "#1a1a1a"
 COMING_GREY = "#8a8a8a"
 ROUTE_COLOUR = "#1a1a1a"
+# The ring around the step's place; the map draws the place's name outside it.
+CURRENT_RING = Ring(size=34, line=4, colour=RING, name="Current place")
 # The map's half-span around the step's place, at least (degrees of longitude and latitude).
 MIN_HALF_LON = 5.0
 MIN_HALF_LAT = 2.6
@@ -208,22 +210,24 @@ def story_map_figure(package: Package, events: pd.DataFrame, *, height: int = 33
     stops = route_so_far(events, package.places)
     previous = stops["frame_place"].iloc[-2] if len(stops) > 1 else ""
     event_id = current["id"].iloc[0] if len(current) else ""
-    fig = map_figure(place_counts(so_far, package.places), visible_routes(package.routes, so_far),
+    drawn = place_counts(so_far, package.places)
+    if place and not (drawn["id"] == place).any():
+        # The step's place has no event yet: drawn anyway, so that its ring has a place.
+        drawn = pd.concat([drawn, package.places[package.places["id"] == place].assign(count=0)],
+                          ignore_index=True)
+    fig = map_figure(drawn, visible_routes(package.routes, so_far),
                      package.regions, package.factions, selected_route_event=event_id,
                      extent=step_extent(package.places, place, previous,
                                         story_places=events["frame_place"]),
-                     style=MapStyle(width=STORY_MAP_WIDTH, height=height))
+                     style=MapStyle(width=STORY_MAP_WIDTH, height=height),
+                     rings={place: CURRENT_RING} if place else None)
     if len(stops) > 1:
         fig.add_trace(go.Scattergeo(
             lon=stops["lon"], lat=stops["lat"], mode="lines+markers", name="Story so far",
             hoverinfo="skip", line=dict(color=ROUTE_COLOUR, width=3),
             marker=dict(size=8, color=ROUTE_COLOUR, symbol="arrow", angleref="previous")))
-    here = package.places[package.places["id"] == place]
-    if len(here):
-        fig.add_trace(go.Scattergeo(
-            lon=here["lon"], lat=here["lat"], mode="markers", name="Current place",
-            hoverinfo="skip", marker=dict(size=34, symbol="circle-open", color=RING,
-                                          line=dict(width=4))))
+    # The ring and the place's name on top of the route so far.
+    fig.data = sorted(fig.data, key=lambda trace: trace.name == CURRENT_RING.name)
     fig.update_layout(height=height, showlegend=False, margin=dict(l=0, r=0, t=0, b=0),
                       dragmode=False)
     return fig

@@ -16,6 +16,9 @@ starts the server on a free port, then measures in a fresh browser context at pr
 - a click on an event in the filtered view (median): from the click on the first chart's lowest
   point until the event's card is shown and Streamlit is idle; its websocket bytes and CPU time
   (not measured where that chart draws with WebGL, which has no point to click);
+- on the atlas, its Story page too (:func:`measure_story`): a first visit until the story's map,
+  timeline and first step are drawn, and the next step (the right arrow key) until the step and
+  both charts are drawn again, with the websocket bytes and CPU time of each;
 - the server process's peak resident memory (VmHWM), read from ``/proc`` at the end.
 
 No browser is downloaded: the ``chromium`` on the PATH is launched with the same flags as the
@@ -24,6 +27,7 @@ browser tests.
 
 from __future__ import annotations
 
+import re
 import shutil
 import statistics
 import time
@@ -41,17 +45,30 @@ FIRST_VISIT_TIMEOUT_MS = 600_000
 REDRAW_TIMEOUT_MS = 180_000
 # Stop repeating (visit, redraw, reset) after this long, once there is one.
 BUDGET_S = 90.0
+# The Story page (the atlas's pages/story.py): its address, its charts (map and timeline), and
+# how long to repeat (visit, next step).
+STORY_PATH = "story"
+STORY_CHARTS = 2
+STORY_BUDGET_S = 45.0
 
-# True once the page shows the count line (changed from `before`), Streamlit is idle, and each
-# chart is drawn: a map with its coastlines, and each chart marked before an action (see
-# _MARK_JS) drawn again with new data. Plotly.react replaces `gd.data` and fires
-# plotly_afterplot when the drawing is done; a chart Streamlit replaces is a new, unmarked node.
+# The line whose change shows that a page has its new content: a CSS selector and a pattern.
+# The atlas and the floor page say "Showing N of M events"; the Story page's live region says
+# "Step N of M · story: step title".
+# The Story page also waits until no element of the step before is left (stale) on screen.
+COUNT_LINE = ('[data-testid="stMarkdownContainer"]', r"Showing (\d+) of (\d+) events", False)
+STEP_LINE = ("p.story-live", r"^Step \d+ of \d+[\s\S]*", True)
+# True once the page shows its line (changed from `before`), Streamlit is idle (and, where
+# `fresh`, no element of the run before is left), and each chart is drawn: a map with its coastlines, and each
+# chart marked before an action (see _MARK_JS) drawn again with new data. Plotly.react replaces
+# `gd.data` and fires plotly_afterplot when the drawing is done; a chart Streamlit replaces is a
+# new, unmarked node.
 _READY_JS = """
-([before, charts]) => {
+([before, charts, selector, pattern, fresh]) => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (fresh && document.querySelector('[data-stale="true"]')) return false;
   let line = null;
-  for (const el of document.querySelectorAll('[data-testid="stMarkdownContainer"]')) {
-    const m = el.textContent.match(/Showing (\\d+) of (\\d+) events/);
+  for (const el of document.querySelectorAll(selector)) {
+    const m = el.textContent.match(new RegExp(pattern));
     if (m) { line = m[0]; break; }
   }
   if (!line || line === before) return false;
@@ -173,12 +190,13 @@ def _spent(after: float | None, before: float | None) -> float | None:
     return None if after is None or before is None else after - before
 
 
-def _wait_ready(page, before: str, charts: int, timeout_ms: int) -> str:
-    """Wait until the page is ready (see ``_READY_JS``); return its count line."""
+def _wait_ready(page, before: str, charts: int, timeout_ms: int,
+                line: tuple[str, str, bool] = COUNT_LINE) -> str:
+    """Wait until the page is ready (see ``_READY_JS``); return its ``line`` (COUNT_LINE)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        handle = page.wait_for_function(_READY_JS, arg=[before, charts], polling="raf",
+        handle = page.wait_for_function(_READY_JS, arg=[before, charts, *line], polling="raf",
                                         timeout=timeout_ms)
     except PlaywrightTimeout:
         raise RuntimeError(f"the page was not ready after {timeout_ms / 1000:.0f} s; it shows "
@@ -186,7 +204,7 @@ def _wait_ready(page, before: str, charts: int, timeout_ms: int) -> str:
     return handle.json_value()
 
 
-def _visit(browser, url: str, charts: int, timeout_ms: int):
+def _visit(browser, url: str, charts: int, timeout_ms: int, line: tuple[str, str, bool] = COUNT_LINE):
     """Open ``url`` in a fresh context; return (page, context, meter, what the visit cost)."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -194,7 +212,7 @@ def _visit(browser, url: str, charts: int, timeout_ms: int):
     cpu = meter.cpu_s()
     started = time.perf_counter()
     page.goto(url, wait_until="commit", timeout=timeout_ms)
-    _wait_ready(page, "", charts, timeout_ms)
+    _wait_ready(page, "", charts, timeout_ms, line)
     cost = {"visit_s": time.perf_counter() - started, "visit_bytes": meter.websocket,
             "visit_http_wire": meter.http_wire, "visit_http_decoded": meter.http_decoded,
             "visit_cpu_s": _spent(meter.cpu_s(), cpu)}
@@ -210,11 +228,12 @@ def _act(meter: _Meter, act, wait) -> tuple[float, int, float | None]:
     return time.perf_counter() - started, meter.websocket - start_bytes, _spent(meter.cpu_s(), cpu)
 
 
-def _redraw(page, charts: int, meter: _Meter, act) -> tuple[float, int, float | None]:
+def _redraw(page, charts: int, meter: _Meter, act,
+            line: tuple[str, str, bool] = COUNT_LINE) -> tuple[float, int, float | None]:
     """Do ``act`` (which ends with the action that reruns); time it until the page is ready."""
-    before = _wait_ready(page, "", charts, REDRAW_TIMEOUT_MS)
+    before = _wait_ready(page, "", charts, REDRAW_TIMEOUT_MS, line)
     page.evaluate(_MARK_JS)
-    return _act(meter, act, lambda: _wait_ready(page, before, charts, REDRAW_TIMEOUT_MS))
+    return _act(meter, act, lambda: _wait_ready(page, before, charts, REDRAW_TIMEOUT_MS, line))
 
 
 def _points(page):
@@ -319,6 +338,52 @@ def measure_page(browser, url: str, *, charts: int, faction_label: str, card: st
     return result
 
 
+def _next_step(page) -> float:
+    """Press the right arrow key (the Story page's "Next"); return the moment it is pressed."""
+    started = time.perf_counter()
+    page.keyboard.press("ArrowRight")
+    return started
+
+
+def measure_story(browser, url: str, *, repeat: int = 3, budget_s: float = STORY_BUDGET_S) -> dict:
+    """Time the Story page at ``url``: a visit until its first step and charts are drawn, then
+    the next step (the right arrow key) until that step and both charts are drawn again.
+
+    Each repetition is a fresh browser context (a new session), as for :func:`measure_page`;
+    the first visit, which builds the server's stories, is kept apart.
+
+    Returns
+    -------
+    dict
+        ``story_visit_s``, ``story_visit_bytes`` (websocket), ``story_visit_cpu_s``,
+        ``story_next_s``, ``story_next_bytes``, ``story_next_cpu_s`` (medians),
+        ``story_first_visit_s`` and ``story_repeats``.
+    """
+    page, context, _, first = _visit(browser, url, STORY_CHARTS, FIRST_VISIT_TIMEOUT_MS,
+                                     STEP_LINE)
+    context.close()
+
+    def cycle() -> dict[str, float | None]:
+        page, context, meter, cost = _visit(browser, url, STORY_CHARTS, REDRAW_TIMEOUT_MS,
+                                            STEP_LINE)
+        try:
+            # A story of one step has no next step: then it is not measured.
+            told = re.match(r"Step \d+ of (\d+)", page.locator(STEP_LINE[0]).text_content())
+            step = (_redraw(page, STORY_CHARTS, meter, lambda: _next_step(page), STEP_LINE)
+                    if told and int(told[1]) > 1 else (None, None, None))
+        finally:
+            context.close()
+        return {"story_visit_s": cost["visit_s"], "story_visit_bytes": cost["visit_bytes"],
+                "story_visit_cpu_s": cost["visit_cpu_s"],
+                **{f"story_next_{n}": v for n, v in zip(("s", "bytes", "cpu_s"), step,
+                                                        strict=True)}}
+
+    cycles = _repeat(cycle, repeat, budget_s)
+    result = {key: _median([c[key] for c in cycles]) for key in cycles[0]}
+    result.update(story_first_visit_s=first["visit_s"], story_repeats=len(cycles))
+    return result
+
+
 def _median(values: list) -> float | int | None:
     """The median of ``values`` (an int for counts), or None where one was not measured."""
     if any(v is None for v in values):
@@ -328,10 +393,14 @@ def _median(values: list) -> float | int | None:
 
 
 def measure_served(script: Path, *, env: dict[str, str] | None = None, charts: int,
-                   faction_label: str, card: str, browser, repeat: int = 3) -> dict:
-    """Start ``streamlit run script``, measure it with :func:`measure_page`, add peak memory."""
+                   faction_label: str, card: str, browser, repeat: int = 3,
+                   story: bool = False) -> dict:
+    """Start ``streamlit run script``, measure it with :func:`measure_page` (and, with ``story``,
+    its Story page with :func:`measure_story`), add peak memory."""
     with streamlit_server(script, env) as served:
         result = measure_page(browser, url=served.url, charts=charts,
                               faction_label=faction_label, card=card, repeat=repeat)
+        if story:
+            result.update(measure_story(browser, f"{served.url}/{STORY_PATH}", repeat=repeat))
         result["server_peak_mb"] = peak_rss_mb(served.pid)
     return result

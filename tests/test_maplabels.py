@@ -1,6 +1,7 @@
 """Tests for atlas/maplabels.py: the map's frame and labels that never overlap."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from atlas.figures import event_extent, map_extent, place_counts
@@ -8,6 +9,7 @@ from atlas.labels import boxes_overlap, label_box, text_width
 from atlas.maplabels import (
     NORMAL_MAP,
     PROJECTOR_MAP,
+    Ring,
     choose_labels,
     fit_extent,
     marker_sizes,
@@ -79,3 +81,41 @@ def test_the_map_frames_the_selected_events_place_and_route(real_package):
     bounds = routes[routes["event_id"] == event_id].total_bounds
     assert lon0 <= bounds[0] and bounds[2] <= lon1 and lat0 <= bounds[1] and bounds[3] <= lat1
     assert event_extent(real_package.places, routes, "", "") is None
+
+
+def test_no_label_covers_a_ring_and_the_ringed_place_is_named_outside_it():
+    """Test that with a ring around Kufa, Kufa's name sits outside the ring and no other name
+    (al-Hira's, a few pixels away) is placed over it."""
+    ring = Ring(size=34, line=4, colour="#1a1a1a", name="Current place")
+    places = pd.DataFrame({"id": ["kufa", "hira", "basra"], "name": ["Kufa", "al-Hira", "Basra"],
+                           "lon": [44.40, 44.46, 47.80], "lat": [32.03, 31.90, 30.50],
+                           "count": [1, 1, 3], "landmark": [False, False, True]})
+    extent = fit_extent(((40.0, 50.0), (28.0, 35.0)), NORMAL_MAP)
+    texts = list(places["name"])
+    at, _ = choose_labels(places, texts, extent, NORMAL_MAP, selected="kufa",
+                          rings={"kufa": ring})
+    assert at[0] is not None
+    x, y = to_pixels(places["lon"], places["lat"], extent, NORMAL_MAP)
+    reach = ring.outer_radius
+    ring_box = (x[0] - reach, y[0] - reach, x[0] + reach, y[0] + reach)
+    radius = marker_sizes(places["count"]) / 2
+    # Kufa's name is drawn by the ring's trace, so at the ring's text offset.
+    offsets = [ring.text_offset, radius[1] + 2, radius[2] + 2]
+    for i, position in enumerate(at):
+        if position:
+            box = label_box(x[i], y[i], text_width(texts[i], NORMAL_MAP.font),
+                            NORMAL_MAP.font * 1.3, position, offsets[i])
+            assert not boxes_overlap(box, ring_box), (texts[i], position)
+    # Plotly draws a marker's text beyond the ring's line.
+    assert ring.text_offset > ring.outer_radius
+
+
+def test_a_ring_grows_around_a_busy_places_marker_and_names_it_outside_both():
+    """Test that a ring around a marker wider than it is made for grows to surround it, and that
+    its text (where Plotly draws it) is beyond the marker and the ring's line."""
+    ring = Ring(size=30, line=3, colour="#7f7f7f", name="Highlighted place")
+    assert ring.around(12) == ring
+    marker = float(marker_sizes([16])[0])  # Medina's 16 events: 37 px
+    grown = ring.around(marker)
+    assert grown.size - grown.line > marker
+    assert grown.text_offset > grown.outer_radius > marker / 2

@@ -4,9 +4,13 @@ import numpy as np
 import pytest
 
 from atlas import story
+from atlas.labels import boxes_overlap, label_box, text_width
+from atlas.maplabels import MapStyle, fit_extent, to_pixels
 from atlas.story_figures import (
+    CURRENT_RING,
     LABEL_SIZE,
     MAX_ROWS,
+    STORY_MAP_WIDTH,
     step_extent,
     story_map_figure,
     story_timeline_figure,
@@ -133,3 +137,45 @@ def test_the_frame_is_centred_and_fits_the_maps_box(real_package, place, previou
         assert lon0 < coords.at[previous, "lon"] < lon1 and lat0 < coords.at[previous, "lat"] < lat1
     stretch = 1 / np.cos(np.radians(coords.at[place, "lat"]))
     assert (lon1 - lon0) / ((lat1 - lat0) * stretch) == pytest.approx(1.6, rel=0.01)
+
+
+def drawn_labels(fig, width: float):
+    """Each place name a map figure draws: its text and box (as the atlas models Plotly's), by
+    the trace that draws it (the offset follows that trace's marker size)."""
+    geo = fig.layout.geo
+    style = MapStyle(width=width, height=fig.layout.height)
+    extent = fit_extent((tuple(geo.lonaxis.range), tuple(geo.lataxis.range)), style)
+    labels = []
+    for t in fig.data:
+        if "text" not in (t.mode or "") or "markers" not in t.mode or t.text is None:
+            continue
+        x, y = to_pixels(list(t.lon), list(t.lat), extent, style)
+        sizes = np.broadcast_to(np.asarray(t.marker.size, dtype=float), (len(x),))
+        positions = [t.textposition] * len(x) if isinstance(t.textposition, str) \
+            else list(t.textposition)
+        for i, text in enumerate(t.text):
+            if text:
+                labels.append((text, label_box(x[i], y[i], text_width(text, style.font),
+                                               style.font * 1.3, positions[i],
+                                               sizes[i] / 2 / 0.8 + 1)))
+    return labels
+
+
+def test_the_steps_place_is_named_outside_its_ring_and_no_name_covers_the_ring(real_package,
+                                                                                 egypt):
+    """Test that at step 4 of 'The fall of Egypt, 658' Kufa's name is drawn outside the black
+    ring around Kufa, and no place name is drawn over the ring."""
+    fig = story_map_figure(real_package, story.story_events(real_package, egypt, 4), height=300)
+    ring = trace(fig, "Current place")
+    assert fig.data[-1] is ring  # on top of the route so far
+    labels = drawn_labels(fig, STORY_MAP_WIDTH)
+    geo = fig.layout.geo
+    style = MapStyle(width=STORY_MAP_WIDTH, height=fig.layout.height)
+    extent = fit_extent((tuple(geo.lonaxis.range), tuple(geo.lataxis.range)), style)
+    x, y = to_pixels(list(ring.lon), list(ring.lat), extent, style)
+    assert ring.marker.size >= CURRENT_RING.size
+    reach = (ring.marker.size + ring.marker.line.width) / 2
+    ring_box = (x[0] - reach, y[0] - reach, x[0] + reach, y[0] + reach)
+    assert "Kufa" in [text for text, _ in labels]
+    assert list(ring.text) == ["Kufa"]
+    assert not [text for text, box in labels if boxes_overlap(box, ring_box)]

@@ -3,7 +3,7 @@
 import pytest
 
 from benchmarks import run
-from benchmarks.browser import measure_served
+from benchmarks.browser import measure_served, measure_story
 
 pytestmark = pytest.mark.e2e
 
@@ -20,3 +20,12 @@ def test_the_browser_measures_the_floor_page(browser):
     # Chromium gives the protocol's measures: a visit fetches Streamlit's scripts over HTTP.
     assert result["visit_http_decoded"] > 1_000_000 and result["visit_cpu_s"] > 0
     assert result["server_peak_mb"] > 10  # MiB of the server process, read from /proc
+
+
+def test_the_browser_measures_the_story_page(browser, server_url):
+    """Test that the Story page's visit and next step are timed, with their bytes and CPU."""
+    result = measure_story(browser, f"{server_url}/story", repeat=1)
+    assert result["story_repeats"] == 1
+    assert 0 < result["story_visit_s"] < 60 and 0 < result["story_next_s"] < 60
+    assert result["story_visit_bytes"] > 0 and result["story_next_bytes"] > 0
+    assert result["story_visit_cpu_s"] > 0 and result["story_next_cpu_s"] > 0
