@@ -41,13 +41,14 @@ from pathlib import Path
 
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
 from benchmarks.synth import write_package
-from deploy.cluster import free_port, run_cluster, start_copy, stop, wait_healthy
+from deploy.cluster import SERVER_ENV, free_port, run_cluster, start_copy, stop, wait_healthy
 
 from .classroom import Timing, attend, interactions
+from .uploads import UPLOAD_EVENTS, UploadOutcome, package_zip, render_uploads, uploads
 
 RESULTS = ROOT / "benchmarks" / "results.md"
 START, END = "<!-- make load: start -->", "<!-- make load: end -->"
-SCENARIOS = ("single", "cluster", "big")
+SCENARIOS = ("single", "cluster", "big", "uploads")
 SEED = 0
 ARRIVE_WITHIN_S = 5.0
 MIB = 1024 * 1024
@@ -173,7 +174,8 @@ def seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def render(outcomes: list[Outcome], think: tuple[float, float], minutes: float) -> str:
+def render(outcomes: list[Outcome], think: tuple[float, float], minutes: float,
+           uploaded: UploadOutcome | None = None) -> str:
     """The Markdown section of benchmarks/results.md."""
     cores = os.cpu_count()
     lines = [START, "", "# Classroom benchmark", "",
@@ -226,8 +228,10 @@ def render(outcomes: list[Outcome], think: tuple[float, float], minutes: float) 
               "lesson, minus the resident memory after a warm-up visit, over the students. "
               "*Peak memory*: VmHWM of the processes, summed over copies. *After the students "
               f"left*: resident memory {SETTLE_S:.0f} s after they closed their websockets (the "
-              f"servers here drop a closed tab's session after {SESSION_TTL_S} s).",
-              "", END]
+              f"servers here drop a closed tab's session after {SESSION_TTL_S} s)."]
+    if uploaded is not None:
+        lines += render_uploads(uploaded, SESSION_TTL_S)
+    lines += ["", END]
     return "\n".join(lines) + "\n"
 
 
@@ -263,6 +267,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sessions", type=int, default=30, help="students with the real data")
     parser.add_argument("--big-sessions", type=int, default=10, help="students at --big-events")
     parser.add_argument("--big-events", type=int, default=100_000)
+    parser.add_argument("--upload-visitors", type=int, default=10,
+                        help="visitors who upload at once in the uploads scenario")
+    parser.add_argument("--upload-events", type=int, default=UPLOAD_EVENTS,
+                        help="events in the package they upload (52,000 make a ~40 MB zip)")
     parser.add_argument("--think", type=float, nargs=2, default=(2.0, 8.0), metavar=("MIN", "MAX"))
     parser.add_argument("--scenarios", default=",".join(SCENARIOS),
                         help="comma-separated, of: " + ", ".join(SCENARIOS))
@@ -274,9 +282,21 @@ def main(argv: list[str] | None = None) -> None:
     think = tuple(args.think)
     started = time.perf_counter()
     outcomes = []
+    uploaded = None
     with ExitStack() as stack:
         for name in chosen:
             print(f"{name}…", flush=True)
+            if name == "uploads":
+                root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="atlas-load-")))
+                archive = package_zip(root / "package.zip", args.upload_events)
+                with one_process() as served:
+                    uploaded = asyncio.run(uploads(
+                        served.url, lambda pids=served.pids: memory(pids),
+                        lambda pids=served.pids: memory(pids, "VmHWM"), args.upload_visitors,
+                        archive, args.upload_events, SETTLE_S, {**os.environ, **SERVER_ENV}))
+                print(f"  {len(uploaded.admitted())} admitted, {len(uploaded.refused())} refused, "
+                      f"{len(uploaded.failed())} failed", flush=True)
+                continue
             if name == "big":
                 root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="atlas-load-")))
                 data, geo = write_package(root / "big", args.big_events, seed=SEED)
@@ -290,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
                 outcome.events = "real data"
             outcomes.append(outcome)
             print(f"  {len(outcome.ok())} interactions, {len(outcome.errors())} errors", flush=True)
-    section = render(outcomes, think, (time.perf_counter() - started) / 60)
+    section = render(outcomes, think, (time.perf_counter() - started) / 60, uploaded)
     print(section)
     write_section(args.out, section)
     print(f"Written to {args.out}")
