@@ -140,8 +140,12 @@ class Cluster:
 # glibc gives each thread that allocates its own malloc arena (up to 8 per core) and keeps what
 # it freed. Streamlit runs every session's script in its own thread, so at 100,000 events each
 # session left ~30 MiB of freed, unreturned memory behind (make load: 57 MiB per session with
-# the default, 24 MiB with two arenas). Also set in fitna-atlas@.service and `make run`.
-SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
+# the default, 24 MiB with two arenas). pandas keeps its strings in pyarrow's pool, mimalloc by
+# default, which keeps what ended script threads freed; the system pool is that same malloc,
+# which atlas.budget.return_freed_memory trims once visitors' sessions are gone (make load's
+# upload scenario: back near the warm baseline instead of ~250 MiB above it).
+# Both are also set in fitna-atlas@.service and `make run`.
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system"}
 
 
 def start_copy(port: int, base: str = BASE_PATH, env: dict[str, str] | None = None,
