@@ -70,10 +70,10 @@ class Served:
 
 
 @contextmanager
-def one_process(env: dict[str, str] | None = None):
-    """One ``streamlit run`` at /atlas/ on a free loopback port."""
+def one_process(env: dict[str, str] | None = None, log: Path | None = None):
+    """One ``streamlit run`` at /atlas/ on a free loopback port (its output to ``log``, if given)."""
     port = free_port()
-    process = start_copy(port, env=env, options=OPTIONS)
+    process = start_copy(port, env=env, log=log, options=OPTIONS)
     try:
         wait_healthy(f"http://127.0.0.1:{port}/atlas/_stcore/health", process)
         url = f"http://127.0.0.1:{port}/atlas/"
