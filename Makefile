@@ -74,11 +74,14 @@ serve-cluster: $(VENV)/.runtime nginx
 	$(BIN)/python -m deploy.cluster --copies $(N) --port $(CLUSTER_PORT)
 
 # The classroom benchmark (not a test): real websocket sessions against one process and the
-# cluster; writes its section of benchmarks/results.md. make load SESSIONS=30 BIG_SESSIONS=10
+# cluster, then visitors uploading ~40 MB at once; writes its section of benchmarks/results.md.
+# make load SESSIONS=30 BIG_SESSIONS=10 UPLOADS=10
 SESSIONS ?= 30
 BIG_SESSIONS ?= 10
+UPLOADS ?= 10
 load: $(VENV)/.dev nginx
-	$(BIN)/python -m benchmarks.load --sessions $(SESSIONS) --big-sessions $(BIG_SESSIONS)
+	$(BIN)/python -m benchmarks.load --sessions $(SESSIONS) --big-sessions $(BIG_SESSIONS) \
+	  --upload-visitors $(UPLOADS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

@@ -174,6 +174,41 @@ def seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
+def cpu_account(o: Outcome, think: tuple[float, float], cores: int) -> str:
+    """What limits the interaction p95 of ``o``, in its own measured numbers (one Markdown line).
+
+    The students ask for ``students / mean think time`` runs a second if the server answered at
+    once; each costs the measured CPU seconds per run, so the work asked for is their product, in
+    cores. A process runs Python one thread at a time, so it gives about one core, and the
+    machine ``cores``. Above what they can give, runs queue and the wait, not the run, makes p95.
+    """
+    runs = len(o.ok()) + len([t for t in o.timings if t.name == OPEN])
+    if not runs or not o.wall_s:
+        return f"- *{o.name}*: no runs measured."
+    per_run = o.cpu_s / runs
+    asked_rate = o.sessions / (sum(think) / 2)
+    asked = asked_rate * per_run
+    usable = min(o.copies, cores)
+    busy = o.cpu_s / o.wall_s
+    ok = o.ok()
+    p95 = percentile(ok, .95) if ok else float("nan")
+    line = (f"- *{o.name}*: {o.sessions} students thinking {think[0]:g}–{think[1]:g} s (mean "
+            f"{sum(think) / 2:g} s) ask for {asked_rate:.1f} runs/s × {per_run:.2f} s of CPU = "
+            f"**{asked:.1f} cores**; {o.copies} process(es) on {cores} cores can give at most "
+            f"about {usable} (one each: Python runs one thread at a time, NumPy and Arrow "
+            f"only briefly outside it) and gave {busy:.2f} on average. ")
+    if asked >= usable:
+        line += (f"The work asked for is {asked / usable:.1f}× what they can give, so runs queue: "
+                 f"interaction p95 {seconds(p95)} is mostly waiting. ")
+    else:
+        line += (f"That is {asked / usable:.0%} of what they can give; queueing grows steeply "
+                 f"as it nears 100%: interaction p95 {seconds(p95)}. ")
+    line += (f"No queue needs under {usable / asked_rate:.2f} s of CPU per run; a p95 under "
+             f"1 s needs a run well under 1 s and the processes under about 70% busy, i.e. "
+             f"under {0.7 * usable / asked_rate:.2f} s of CPU per run with {o.copies} process(es).")
+    return line
+
+
 def render(outcomes: list[Outcome], think: tuple[float, float], minutes: float,
            uploaded: UploadOutcome | None = None) -> str:
     """The Markdown section of benchmarks/results.md."""
@@ -217,6 +252,9 @@ def render(outcomes: list[Outcome], think: tuple[float, float], minutes: float,
             cells.append(f"{seconds(percentile(values, .5))} / {seconds(percentile(values, .95))}"
                          if values else "–")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if outcomes:
+        lines += ["", "What limits the interaction p95 (computed from this run's numbers):", ""]
+        lines += [cpu_account(o, think, cores or 1) for o in outcomes]
     errors = [(o.name, t) for o in outcomes for t in o.errors()]
     if errors:
         lines += ["", "Errors (first 10):", ""]
