@@ -163,11 +163,15 @@ def departures() -> budget.Departures:
 def _sweep(watch: budget.Departures, every: float) -> None:
     while True:
         time.sleep(every)
-        if runtime.exists():
-            gone = watch.sweep(runtime.get_instance().is_active_session)
-            if gone:
-                budget.return_freed_memory()
-                _LOG.info("%d session(s) gone: their uploads and files are dropped.", len(gone))
+        try:
+            if runtime.exists():
+                gone = watch.sweep(runtime.get_instance().is_active_session)
+                if gone:
+                    budget.return_freed_memory()
+                    _LOG.info("%d session(s) gone: their uploads and files are dropped.",
+                              len(gone))
+        except Exception:  # noqa: BLE001 (the watch must outlive one bad sweep)
+            _LOG.exception("Looking for gone sessions failed")
 
 
 def _held() -> Held:
