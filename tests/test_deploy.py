@@ -112,3 +112,38 @@ def test_systemd_accepts_the_unit(tmp_path):
     result = subprocess.run(["systemd-analyze", "verify", str(instance)], capture_output=True,
                             text=True, timeout=60, check=False)
     assert result.returncode == 0 and (result.stdout + result.stderr).strip() == ""
+
+
+def _outcome(copies: int, cpu_s: float):
+    from benchmarks.classroom import Timing
+    from benchmarks.load import OPEN, Outcome
+
+    timings = [Timing(OPEN, 1.0)] * 30 + [Timing("choose a faction", 2.0)] * 270
+    return Outcome("scenario", "real data", 30, copies, timings, cpu_s, 100.0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(("copies", "cpu_s", "said"), [
+    (1, 150.0, "**3.0 cores**"), (1, 150.0, "3.0× what they can give"),
+    (2, 150.0, "1.5× what they can give"), (2, 30.0, "30% of what they can give"),
+])
+def test_the_account_of_p95_comes_from_the_runs_numbers(copies, cpu_s, said):
+    """Test that 30 students at a 5 s mean think and the run's CPU give the cores asked for."""
+    from benchmarks.load import cpu_account
+
+    # 30 students / 5 s = 6 runs a second; 150 s of CPU over 300 runs = 0.5 s a run: 3 cores.
+    assert said in cpu_account(_outcome(copies, cpu_s), (2.0, 8.0), cores=2)
+
+
+def test_the_upload_scenarios_zip_is_what_the_upload_form_takes(tmp_path):
+    """Test that make load's package zip is stored uncompressed and unpacks with no problem."""
+    import zipfile
+
+    from atlas.upload import unpack_upload
+    from benchmarks.uploads import package_zip
+
+    archive = package_zip(tmp_path / "package.zip", 300)
+    with zipfile.ZipFile(archive) as zipped:
+        assert {info.compress_type for info in zipped.infolist()} == {zipfile.ZIP_STORED}
+    folder, problems = unpack_upload([(archive.name, archive.read_bytes())])
+    assert folder is not None and problems == []
+    assert (folder / "events.csv").is_file() and (folder / "geo" / "routes.geojson").is_file()
