@@ -7,7 +7,7 @@ PORT ?= 8501
 .PHONY: run test setup setup-dev chromium nginx lint validate unit e2e bench serve-cluster load clean
 
 run: $(VENV)/.runtime
-	MALLOC_ARENA_MAX=2 ARROW_DEFAULT_MEMORY_POOL=system $(BIN)/streamlit run app.py --server.port $(PORT)
+	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.dev chromium nginx
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ Pure Python: no Streamlit.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
@@ -199,17 +200,18 @@ class Departures:
 
 
 def return_freed_memory() -> None:
-    """Collect unreachable objects and give the freed memory back to the system.
+    """Collect unreachable objects and give what the allocators hold free back to the system.
 
-    pandas keeps its strings in pyarrow's memory pool. Served with
-    ``ARROW_DEFAULT_MEMORY_POOL=system`` (deploy/cluster.py, the systemd unit, ``make run``)
-    that pool is glibc's malloc, whose ``release_unused`` is ``malloc_trim``: without it a
-    process keeps what gone sessions' packages took (pyarrow's default pool, mimalloc, keeps it
-    in the heaps of the script threads that have ended).
+    glibc's malloc (NumPy's arrays) keeps freed memory until ``malloc_trim``; pyarrow's pool
+    (pandas' strings) is asked to release what it does not use.
     """
     gc.collect()
     try:
         import pyarrow
     except ImportError:  # pragma: no cover (pandas 3 needs it)
-        return
-    pyarrow.default_memory_pool().release_unused()
+        pass
+    else:
+        pyarrow.default_memory_pool().release_unused()
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only
+    if trim is not None:
+        trim(0)

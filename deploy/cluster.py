@@ -140,12 +140,10 @@ class Cluster:
 # glibc gives each thread that allocates its own malloc arena (up to 8 per core) and keeps what
 # it freed. Streamlit runs every session's script in its own thread, so at 100,000 events each
 # session left ~30 MiB of freed, unreturned memory behind (make load: 57 MiB per session with
-# the default, 24 MiB with two arenas). pandas keeps its strings in pyarrow's pool, mimalloc by
-# default, which keeps what ended script threads freed; the system pool is that same malloc,
-# which atlas.budget.return_freed_memory trims once visitors' sessions are gone (make load's
-# upload scenario: back near the warm baseline instead of ~250 MiB above it).
-# Both are also set in fitna-atlas@.service and `make run`.
-SERVER_ENV = {"MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system"}
+# the default, 24 MiB with two arenas). Also set in fitna-atlas@.service and `make run`.
+# (pyarrow's system pool, ARROW_DEFAULT_MEMORY_POOL=system, gave uploads' memory back sooner but
+# doubled a 100,000-event session's memory in make load: 66 MiB against 28 with its mimalloc.)
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
 def start_copy(port: int, base: str = BASE_PATH, env: dict[str, str] | None = None,
