@@ -7,7 +7,8 @@ PORT ?= 8501
 .PHONY: run test setup setup-dev chromium nginx lint validate unit e2e bench serve-cluster load clean
 
 run: $(VENV)/.runtime
-	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py --server.port $(PORT)
+	MALLOC_ARENA_MAX=2 MIMALLOC_ABANDONED_RECLAIM_ON_FREE=1 MIMALLOC_PURGE_DELAY=0 \
+	  $(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.dev chromium nginx
 	$(BIN)/ruff check .

@@ -82,7 +82,8 @@ def test_the_systemd_unit_runs_the_app_as_the_cluster_does_and_the_readme_says()
                        "--server.baseUrlPath": BASE_PATH}
     # The same environment as every copy make serve-cluster and make run start.
     assert sorted(unit["Environment"]) == sorted(f"{k}={v}" for k, v in SERVER_ENV.items())
-    run = next(line for line in (ROOT / "Makefile").read_text().splitlines() if "streamlit run" in line)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    run = next(line for line in makefile.splitlines() if "streamlit run" in line)
     assert all(f"{k}={v}" in run for k, v in SERVER_ENV.items())
     # An unprivileged user, made as the unit's comment says, that cannot write the system.
     assert unit["User"] == unit["Group"] == ["atlas"]
