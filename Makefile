@@ -7,7 +7,8 @@ PORT ?= 8501
 .PHONY: run test setup setup-dev chromium nginx lint validate unit e2e bench serve-cluster load clean
 
 run: $(VENV)/.runtime
-	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py --server.port $(PORT)
+	MALLOC_ARENA_MAX=2 MIMALLOC_ABANDONED_RECLAIM_ON_FREE=1 MIMALLOC_PURGE_DELAY=0 \
+	  $(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.dev chromium nginx
 	$(BIN)/ruff check .
@@ -74,11 +75,14 @@ serve-cluster: $(VENV)/.runtime nginx
 	$(BIN)/python -m deploy.cluster --copies $(N) --port $(CLUSTER_PORT)
 
 # The classroom benchmark (not a test): real websocket sessions against one process and the
-# cluster; writes its section of benchmarks/results.md. make load SESSIONS=30 BIG_SESSIONS=10
+# cluster, then visitors uploading ~40 MB at once; writes its section of benchmarks/results.md.
+# make load SESSIONS=30 BIG_SESSIONS=10 UPLOADS=10
 SESSIONS ?= 30
 BIG_SESSIONS ?= 10
+UPLOADS ?= 10
 load: $(VENV)/.dev nginx
-	$(BIN)/python -m benchmarks.load --sessions $(SESSIONS) --big-sessions $(BIG_SESSIONS)
+	$(BIN)/python -m benchmarks.load --sessions $(SESSIONS) --big-sessions $(BIG_SESSIONS) \
+	  --upload-visitors $(UPLOADS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

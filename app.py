@@ -22,3 +22,6 @@ sidebar.rerun_on_reconnect()
 sidebar.upload_banner()
 with view.serve(shown):
     page.run()
+# Streamlit keeps this script's module (as __main__) until the next run anywhere in the process:
+# without this, the last run's view would keep its package (a visitor's upload) alive after them.
+del shown

@@ -4,21 +4,34 @@ Each upload lives in its visitor's session only, so ten visitors uploading 40 MB
 hold ten packages at once. :class:`UploadBudget` counts what every live upload holds (its frames,
 texts and the uploaded files Streamlit keeps for the session) against a per-process limit, set
 with the environment variable ``ATLAS_UPLOAD_BUDGET_MB`` (default 1024; 0 refuses every upload).
-An upload's share is returned when it is forgotten or when the object holding it is garbage
-collected, which happens when Streamlit ends the session (``server.disconnectedSessionTTL``
-after the tab closed). Pure Python: no Streamlit.
+An upload reserves an estimate of its share (:func:`load_estimate`) before it is loaded, so
+uploads loading at the same moment cannot together pass the limit; the estimate is then
+swapped for the loaded package's real size. A share is returned when the upload is forgotten or
+when the object holding it is garbage collected.
+
+Streamlit 1.67 does not end a session whose tab closed when ``server.disconnectedSessionTTL``
+runs out: the session stays in its storage until another tab disconnects, and the files it
+uploaded stay in Streamlit's memory for good (streamlit/streamlit#12506). :class:`Departures`
+lets the app see for itself which sessions are gone, so it can drop what they hold.
+Pure Python: no Streamlit.
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
+import logging
 import os
 import sys
 import threading
+import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import pandas as pd
 
+_LOG = logging.getLogger(__name__)
 BUDGET_ENV = "ATLAS_UPLOAD_BUDGET_MB"
 DEFAULT_BUDGET_MB = 1024
 MB = 2**20
@@ -57,6 +70,16 @@ def package_bytes(package, raw_bytes: int = 0) -> int:
     return total
 
 
+# Loaded frames take about 2.7 times their files' size (the synthetic 100,000-event package: 76 MB
+# of files, 205 MB of frames and texts by package_bytes); an upload reserves 3 times its files.
+LOAD_FACTOR = 3
+
+
+def load_estimate(folder: Path) -> int:
+    """What loading the package unpacked in ``folder`` is expected to take: its files' size × 3."""
+    return LOAD_FACTOR * sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
 class UploadBudget:
     """The uploads alive in one process and what they hold, against ``limit`` bytes.
 
@@ -84,6 +107,20 @@ class UploadBudget:
             self._held[id(owner)] = (size, weakref.finalize(owner, self._forget, id(owner)))
             return True
 
+    def swap(self, old: object, new: object, size: int) -> bool:
+        """Replace ``old``'s share by ``new``'s ``size`` bytes, if they fit; else free ``old``'s.
+
+        At once, so another upload cannot take the room in between. Says whether ``new`` fits.
+        """
+        with self._lock:
+            entry = self._held.pop(id(old), None)
+            if entry is not None:
+                entry[1].detach()
+            if sum(held for held, _ in self._held.values()) + size > self.limit:
+                return False
+            self._held[id(new)] = (size, weakref.finalize(new, self._forget, id(new)))
+            return True
+
     def release(self, owner: object) -> None:
         """Return ``owner``'s share (nothing happens if it had none)."""
         with self._lock:
@@ -102,3 +139,79 @@ class UploadBudget:
                 f"{self.limit / MB:.0f} MB it allows. Try again in a few minutes (an upload is "
                 "freed when its visitor closes the tab), upload a smaller package, or run the "
                 "atlas on your own computer.")
+
+
+class Departures:
+    """Sessions that hold something, and which of them are gone for good.
+
+    A session is gone once it has been seen inactive (its tab closed or lost) for ``ttl``
+    seconds in a row: the time Streamlit keeps a disconnected session for its reconnection, so
+    nothing is dropped that a returning tab could still use. Thread-safe.
+
+    Parameters
+    ----------
+    ttl : float
+        Seconds of inactivity after which a session is gone (``server.disconnectedSessionTTL``).
+    clock : callable, optional
+        Monotonic seconds; ``time.monotonic`` unless a test gives its own.
+    """
+
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        # session id -> (when it was first seen inactive or None, what to do when it is gone)
+        self._watched: dict[str, tuple[float | None, list[Callable[[], None]]]] = {}
+        self._lock = threading.Lock()
+
+    def watch(self, session: str, on_gone: Callable[[], None]) -> None:
+        """Call ``on_gone`` once ``session`` is gone (each callable once, in the order given)."""
+        with self._lock:
+            since, actions = self._watched.get(session, (None, []))
+            self._watched[session] = (since, [*actions, on_gone])
+
+    def watched(self) -> list[str]:
+        """The sessions watched now."""
+        with self._lock:
+            return list(self._watched)
+
+    def sweep(self, is_active: Callable[[str], bool]) -> list[str]:
+        """Look at every watched session; run the actions of those gone and forget them.
+
+        Returns the sessions found gone. An action that raises does not stop the others.
+        """
+        now = self._clock()
+        gone: list[tuple[str, list[Callable[[], None]]]] = []
+        with self._lock:
+            for session, (since, actions) in list(self._watched.items()):
+                if is_active(session):
+                    self._watched[session] = (None, actions)
+                elif since is None:
+                    self._watched[session] = (now, actions)
+                elif now - since >= self.ttl:
+                    gone.append((session, actions))
+                    del self._watched[session]
+        for _, actions in gone:
+            for action in actions:
+                try:
+                    action()
+                except Exception:  # noqa: BLE001 (one failed clean-up must not stop the rest)
+                    _LOG.exception("Dropping what a gone session held failed")
+        return [session for session, _ in gone]
+
+
+def return_freed_memory() -> None:
+    """Collect unreachable objects and give what the allocators hold free back to the system.
+
+    glibc's malloc (NumPy's arrays) keeps freed memory until ``malloc_trim``; pyarrow's pool
+    (pandas' strings) is asked to release what it does not use.
+    """
+    gc.collect()
+    try:
+        import pyarrow
+    except ImportError:  # pragma: no cover (pandas 3 needs it)
+        pass
+    else:
+        pyarrow.default_memory_pool().release_unused()
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only
+    if trim is not None:
+        trim(0)

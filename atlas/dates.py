@@ -58,6 +58,7 @@ from its earliest to its latest member, and counts as uncertain.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -583,10 +584,16 @@ def _fast_parse(text: str) -> tuple[str, list[_Member]] | None:
     return ("date", [(part,)]) if part else None
 
 
+# edtf's pyparsing grammar is not thread-safe: two sessions loading packages at once (each in its
+# script thread) made it reject good dates now and then ("[0656-03..0656-05]"), so one at a time.
+_EDTF_LOCK = threading.Lock()
+
+
 def _edtf_parse(text: str) -> tuple[str, list[_Member]]:
     """Every form the atlas reads, through the edtf package's grammar."""
     try:
-        parsed = edtf.parse_edtf(text)
+        with _EDTF_LOCK:
+            parsed = edtf.parse_edtf(text)
     # edtf raises EDTFParseException for bad syntax but TypeError and others on some inputs.
     except Exception as err:
         raise DateError(f"{text!r} is not an EDTF date: {_FORMS_HINT}") from err

@@ -8,6 +8,10 @@ widgets the app drew (their ids, labels and options), the pages of the navigatio
 string the app wrote, so that its next request is the one a browser would send after a click:
 a faction chosen, an event picked, the window narrowed, another page opened.
 
+It uploads a file as the browser's file_uploader does: it asks the server for an upload URL over
+the websocket (``BackMsg.file_urls_request``), PUTs the file there as a multipart form with the
+XSRF cookie's token in ``X-Xsrftoken``, then reruns with the widget's new state (the file's id).
+
 It does not draw anything, run the charts' JavaScript or fetch the static files and the base map
 (the browser's cache would hold them after the first visit); what it measures is the server's
 side of an interaction: from sending the request to the end of the run's messages.
@@ -19,17 +23,19 @@ import asyncio
 import random
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from urllib.parse import urlsplit
 
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
 RUN_TIMEOUT_S = 120
-_WIDGETS = ("multiselect", "selectbox", "slider", "radio", "button")
+_WIDGETS = ("multiselect", "selectbox", "slider", "radio", "button", "file_uploader")
 _DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 
 
@@ -54,8 +60,13 @@ class Student:
     page_hash: str = ""
     query: str = ""
     errors: list[str] = field(default_factory=list)
+    # What st.error / st.warning boxes said, in order: (the alert's format, its text).
+    alerts: list[tuple[int, str]] = field(default_factory=list)
+    session_id: str = ""
     received: int = 0
     _states: dict[str, WidgetState] = field(default_factory=dict)
+    _cookies: dict[str, str] = field(default_factory=dict)
+    _file_urls: dict[str, asyncio.Future] = field(default_factory=dict)
     _finished: asyncio.Event = field(default_factory=asyncio.Event)
     _socket: object = None
     _reader: asyncio.Task | None = None
@@ -63,7 +74,7 @@ class Student:
     async def open(self) -> float:
         """Fetch the page, open the websocket and run the app: seconds until the run ended."""
         start = time.perf_counter()
-        cookies = await asyncio.to_thread(self._fetch_page)
+        cookies = self._cookies = await asyncio.to_thread(self._fetch_page)
         parts = urlsplit(self.url)
         scheme = "wss" if parts.scheme == "https" else "ws"
         xsrf = cookies.get("_streamlit_xsrf", "")
@@ -102,6 +113,11 @@ class Student:
         kind = message.WhichOneof("type")
         if kind == "new_session":
             self.page_hash = message.new_session.page_script_hash or self.page_hash
+            self.session_id = message.new_session.initialize.session_id or self.session_id
+        elif kind == "file_urls_response":
+            waiting = self._file_urls.pop(message.file_urls_response.response_id, None)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(message.file_urls_response)
         elif kind == "navigation":
             self.pages = {page.page_name: page.page_script_hash
                           for page in message.navigation.app_pages}
@@ -113,6 +129,8 @@ class Student:
             which = element.WhichOneof("type")
             if which == "exception":
                 self.errors.append(f"app: {element.exception.type}: {element.exception.message}")
+            elif which == "alert":
+                self.alerts.append((element.alert.format, element.alert.body))
             elif which in _WIDGETS:
                 proto = getattr(element, which)
                 self.widgets[proto.label] = Widget(proto.id, which, proto.label,
@@ -157,6 +175,56 @@ class Student:
         """Open the page called ``page`` from the navigation and wait for its run."""
         self.page_hash = self.pages[page]
         return await self._timed()
+
+    async def upload(self, label: str, name: str, data: bytes) -> float:
+        """Choose the file ``name`` holding ``data`` in the uploader called ``label``; wait for the rerun.
+
+        As the browser does: ask for an upload URL over the websocket, PUT the file there, then
+        rerun with the uploader's state naming the file. Returns the seconds it all took.
+        """
+        widget = self.widgets.get(label)
+        if widget is None or widget.kind != "file_uploader":
+            raise LookupError(f"no file uploader {label!r} on the page")
+        start = time.perf_counter()
+        request = BackMsg()
+        request.file_urls_request.request_id = uuid.uuid4().hex
+        request.file_urls_request.session_id = self.session_id
+        request.file_urls_request.file_names.append(name)
+        answer = asyncio.get_running_loop().create_future()
+        self._file_urls[request.file_urls_request.request_id] = answer
+        await self._socket.send(request.SerializeToString())
+        response = await asyncio.wait_for(answer, RUN_TIMEOUT_S)
+        if response.error_msg or not response.file_urls:
+            raise RuntimeError(f"no upload URL: {response.error_msg}")
+        urls = response.file_urls[0]
+        await asyncio.to_thread(self._put, urls.upload_url, name, data)
+        state = WidgetState(id=widget.id)
+        info = state.file_uploader_state_value.uploaded_file_info.add(
+            name=name, size=len(data), file_id=urls.file_id)
+        info.file_urls.CopyFrom(urls)
+        self._states[widget.id] = state
+        await self._run()
+        return time.perf_counter() - start
+
+    def _put(self, path: str, name: str, data: bytes) -> None:
+        """PUT one file as Streamlit's uploader does: a multipart form, the XSRF token in a header."""
+        parts = urlsplit(self.url)
+        boundary = uuid.uuid4().hex
+        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"'
+                '\r\nContent-Type: application/zip\r\n\r\n').encode()
+        request = urllib.request.Request(
+            f"{parts.scheme}://{parts.netloc}{parts.path}{path.lstrip('/')}",
+            data=head + data + f"\r\n--{boundary}--\r\n".encode(), method="PUT",
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                     "X-Xsrftoken": self._cookies.get("_streamlit_xsrf", ""),
+                     "Cookie": "; ".join(f"{k}={v}" for k, v in self._cookies.items()),
+                     "Origin": f"{parts.scheme}://{parts.netloc}"})
+        with urllib.request.urlopen(request, timeout=RUN_TIMEOUT_S) as reply:
+            reply.read()
+
+    def said(self, since: int = 0, kind: int = Alert.ERROR) -> list[str]:
+        """What the alerts of ``kind`` (st.error by default) said since the ``since``-th alert."""
+        return [body for format_, body in self.alerts[since:] if format_ == kind]
 
     async def _timed(self, trigger: WidgetState | None = None) -> float:
         start = time.perf_counter()
@@ -237,4 +305,49 @@ async def attend(url: str, seed: int, think: tuple[float, float], arrive_within:
             timings.append(Timing(name, None if error else seconds, error))
         except Exception as error:  # noqa: BLE001
             timings.append(Timing(name, None, f"{type(error).__name__}: {error}"))
+    return student
+
+
+# The upload form on the About page (atlas/ui/panels.py) and the banner an admitted upload gets.
+UPLOAD_PAGE = "About and data"
+UPLOAD_LABEL = "A data package as one .zip, or its CSV files (events.csv at least)"
+SHOW_BUTTON = "Show this data"
+SHOWN = "You are viewing uploaded data"
+
+
+@dataclass
+class Brought:
+    """One visitor's upload: seconds from choosing the file to the end of the run after "Show
+    this data" (None if it failed), whether the package is now shown, and what the page said."""
+
+    seconds: float | None
+    admitted: bool
+    said: str = ""
+    error: str = ""
+
+
+async def bring_data(url: str, name: str, data: bytes, together: asyncio.Barrier,
+                     brought: list[Brought]) -> Student:
+    """A visitor who opens the atlas, goes to the upload form and, with the others of
+    ``together`` at the same moment, uploads ``data`` as ``name`` and presses "Show this data"."""
+    student = Student(url, random.Random(0))
+    try:
+        await student.open()
+        await student.visit(UPLOAD_PAGE)
+    except Exception as error:  # noqa: BLE001 (measured, not raised)
+        await together.wait()
+        brought.append(Brought(None, False, error=f"{type(error).__name__}: {error}"))
+        return student
+    await together.wait()
+    start = time.perf_counter()
+    alerts = len(student.alerts)
+    try:
+        await student.upload(UPLOAD_LABEL, name, data)
+        await student.choose(SHOW_BUTTON, lambda options: None)
+    except Exception as error:  # noqa: BLE001
+        brought.append(Brought(None, False, error=f"{type(error).__name__}: {error}"))
+        return student
+    admitted = any(text.startswith(SHOWN) for text in student.said(alerts, Alert.WARNING))
+    brought.append(Brought(time.perf_counter() - start, admitted,
+                           " ".join(student.said(alerts)), "; ".join(student.errors)))
     return student

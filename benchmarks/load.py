@@ -41,13 +41,14 @@ from pathlib import Path
 
 from atlas.paths import DATA_ENV, GEO_ENV, ROOT
 from benchmarks.synth import write_package
-from deploy.cluster import free_port, run_cluster, start_copy, stop, wait_healthy
+from deploy.cluster import SERVER_ENV, free_port, run_cluster, start_copy, stop, wait_healthy
 
 from .classroom import Timing, attend, interactions
+from .uploads import UPLOAD_EVENTS, UploadOutcome, package_zip, render_uploads, uploads
 
 RESULTS = ROOT / "benchmarks" / "results.md"
 START, END = "<!-- make load: start -->", "<!-- make load: end -->"
-SCENARIOS = ("single", "cluster", "big")
+SCENARIOS = ("single", "cluster", "big", "uploads")
 SEED = 0
 ARRIVE_WITHIN_S = 5.0
 MIB = 1024 * 1024
@@ -69,10 +70,10 @@ class Served:
 
 
 @contextmanager
-def one_process(env: dict[str, str] | None = None):
-    """One ``streamlit run`` at /atlas/ on a free loopback port."""
+def one_process(env: dict[str, str] | None = None, log: Path | None = None):
+    """One ``streamlit run`` at /atlas/ on a free loopback port (its output to ``log``, if given)."""
     port = free_port()
-    process = start_copy(port, env=env, options=OPTIONS)
+    process = start_copy(port, env=env, log=log, options=OPTIONS)
     try:
         wait_healthy(f"http://127.0.0.1:{port}/atlas/_stcore/health", process)
         url = f"http://127.0.0.1:{port}/atlas/"
@@ -173,7 +174,43 @@ def seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def render(outcomes: list[Outcome], think: tuple[float, float], minutes: float) -> str:
+def cpu_account(o: Outcome, think: tuple[float, float], cores: int) -> str:
+    """What limits the interaction p95 of ``o``, in its own measured numbers (one Markdown line).
+
+    The students ask for ``students / mean think time`` runs a second if the server answered at
+    once; each costs the measured CPU seconds per run, so the work asked for is their product, in
+    cores. A process runs Python one thread at a time, so it gives about one core, and the
+    machine ``cores``. Above what they can give, runs queue and the wait, not the run, makes p95.
+    """
+    runs = len(o.ok()) + len([t for t in o.timings if t.name == OPEN])
+    if not runs or not o.wall_s:
+        return f"- *{o.name}*: no runs measured."
+    per_run = o.cpu_s / runs
+    asked_rate = o.sessions / (sum(think) / 2)
+    asked = asked_rate * per_run
+    usable = min(o.copies, cores)
+    busy = o.cpu_s / o.wall_s
+    ok = o.ok()
+    p95 = percentile(ok, .95) if ok else float("nan")
+    line = (f"- *{o.name}*: {o.sessions} students thinking {think[0]:g}–{think[1]:g} s (mean "
+            f"{sum(think) / 2:g} s) ask for {asked_rate:.1f} runs/s × {per_run:.2f} s of CPU = "
+            f"**{asked:.1f} cores**; {o.copies} process(es) on {cores} cores can give at most "
+            f"about {usable} (one each: Python runs one thread at a time, NumPy and Arrow "
+            f"only briefly outside it) and gave {busy:.2f} on average. ")
+    if asked >= usable:
+        line += (f"The work asked for is {asked / usable:.1f}× what they can give, so runs queue: "
+                 f"interaction p95 {seconds(p95)} is mostly waiting. ")
+    else:
+        line += (f"That is {asked / usable:.0%} of what they can give; queueing grows steeply "
+                 f"as it nears 100%: interaction p95 {seconds(p95)}. ")
+    line += (f"No queue needs under {usable / asked_rate:.2f} s of CPU per run; a p95 under "
+             f"1 s needs a run well under 1 s and the processes under about 70% busy, i.e. "
+             f"under {0.7 * usable / asked_rate:.2f} s of CPU per run with {o.copies} process(es).")
+    return line
+
+
+def render(outcomes: list[Outcome], think: tuple[float, float], minutes: float,
+           uploaded: UploadOutcome | None = None) -> str:
     """The Markdown section of benchmarks/results.md."""
     cores = os.cpu_count()
     lines = [START, "", "# Classroom benchmark", "",
@@ -215,6 +252,9 @@ def render(outcomes: list[Outcome], think: tuple[float, float], minutes: float) 
             cells.append(f"{seconds(percentile(values, .5))} / {seconds(percentile(values, .95))}"
                          if values else "–")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if outcomes:
+        lines += ["", "What limits the interaction p95 (computed from this run's numbers):", ""]
+        lines += [cpu_account(o, think, cores or 1) for o in outcomes]
     errors = [(o.name, t) for o in outcomes for t in o.errors()]
     if errors:
         lines += ["", "Errors (first 10):", ""]
@@ -226,8 +266,10 @@ def render(outcomes: list[Outcome], think: tuple[float, float], minutes: float) 
               "lesson, minus the resident memory after a warm-up visit, over the students. "
               "*Peak memory*: VmHWM of the processes, summed over copies. *After the students "
               f"left*: resident memory {SETTLE_S:.0f} s after they closed their websockets (the "
-              f"servers here drop a closed tab's session after {SESSION_TTL_S} s).",
-              "", END]
+              f"servers here drop a closed tab's session after {SESSION_TTL_S} s)."]
+    if uploaded is not None:
+        lines += render_uploads(uploaded, SESSION_TTL_S)
+    lines += ["", END]
     return "\n".join(lines) + "\n"
 
 
@@ -263,6 +305,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sessions", type=int, default=30, help="students with the real data")
     parser.add_argument("--big-sessions", type=int, default=10, help="students at --big-events")
     parser.add_argument("--big-events", type=int, default=100_000)
+    parser.add_argument("--upload-visitors", type=int, default=10,
+                        help="visitors who upload at once in the uploads scenario")
+    parser.add_argument("--upload-events", type=int, default=UPLOAD_EVENTS,
+                        help="events in the package they upload (52,000 make a ~40 MB zip)")
     parser.add_argument("--think", type=float, nargs=2, default=(2.0, 8.0), metavar=("MIN", "MAX"))
     parser.add_argument("--scenarios", default=",".join(SCENARIOS),
                         help="comma-separated, of: " + ", ".join(SCENARIOS))
@@ -274,9 +320,21 @@ def main(argv: list[str] | None = None) -> None:
     think = tuple(args.think)
     started = time.perf_counter()
     outcomes = []
+    uploaded = None
     with ExitStack() as stack:
         for name in chosen:
             print(f"{name}…", flush=True)
+            if name == "uploads":
+                root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="atlas-load-")))
+                archive = package_zip(root / "package.zip", args.upload_events)
+                with one_process() as served:
+                    uploaded = asyncio.run(uploads(
+                        served.url, lambda pids=served.pids: memory(pids),
+                        lambda pids=served.pids: memory(pids, "VmHWM"), args.upload_visitors,
+                        archive, args.upload_events, SETTLE_S, {**os.environ, **SERVER_ENV}))
+                print(f"  {len(uploaded.admitted())} admitted, {len(uploaded.refused())} refused, "
+                      f"{len(uploaded.failed())} failed", flush=True)
+                continue
             if name == "big":
                 root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="atlas-load-")))
                 data, geo = write_package(root / "big", args.big_events, seed=SEED)
@@ -290,7 +348,7 @@ def main(argv: list[str] | None = None) -> None:
                 outcome.events = "real data"
             outcomes.append(outcome)
             print(f"  {len(outcome.ok())} interactions, {len(outcome.errors())} errors", flush=True)
-    section = render(outcomes, think, (time.perf_counter() - started) / 60)
+    section = render(outcomes, think, (time.perf_counter() - started) / 60, uploaded)
     print(section)
     write_section(args.out, section)
     print(f"Written to {args.out}")

@@ -62,13 +62,20 @@ def download_disputes(disputes) -> None:
 # The upload form's widget, and the problems of the last upload (shown under the form).
 UPLOAD_FILES = "upload_files"
 _UPLOAD_PROBLEMS = "upload_problems"
+# Each upload read empties the form: a new key gives a new, empty uploader (its files are let go).
+_UPLOAD_ROUND = "upload_round"
+
+
+def _uploader_key() -> str:
+    return f"{UPLOAD_FILES}-{st.session_state.get(_UPLOAD_ROUND, 0)}"
 
 
 def on_upload() -> None:
     """Callback of the upload form's button: load the chosen files into this session."""
-    files = st.session_state.get(UPLOAD_FILES) or []
+    files = st.session_state.get(_uploader_key()) or []
     before = source.uploaded()
     st.session_state[_UPLOAD_PROBLEMS] = source.load_upload(files) if files else []
+    st.session_state[_UPLOAD_ROUND] = st.session_state.get(_UPLOAD_ROUND, 0) + 1
     if source.uploaded() is not before:
         view.reset()  # the package shown changed: its default view
 
@@ -77,9 +84,10 @@ def upload_form() -> None:
     """The upload form: a zip of a data package or its CSV files, checked and loaded for this session."""
     st.file_uploader("A data package as one .zip, or its CSV files (events.csv at least)",
                      type=["zip", "csv", "json", "geojson", "txt", "md"],
-                     accept_multiple_files=True, key=UPLOAD_FILES)
+                     accept_multiple_files=True, key=_uploader_key(),
+                     on_change=source.watch_session)
     st.button("Show this data", on_click=on_upload, type="primary",
-              disabled=not st.session_state.get(UPLOAD_FILES))
+              disabled=not st.session_state.get(_uploader_key()))
     for problem in st.session_state.get(_UPLOAD_PROBLEMS, []):
         if problem.severity == "error":
             st.error(plain(problem), icon=":material/error:")

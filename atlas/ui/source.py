@@ -3,16 +3,26 @@
 Everything here is cached (``st.cache_resource``: frames shared read-only by every session) or
 held in the session under one key (:data:`UPLOAD`), the one thing of a view that cannot live in
 the URL.
+
+An upload counts against the process's budget (:mod:`atlas.budget`) and is dropped by the app
+itself once its session is gone: Streamlit 1.67 keeps an expired session, and forever the files
+it uploaded, until something else happens (streamlit/streamlit#12506), so a thread of the
+process watches the sessions that uploaded (:class:`atlas.budget.Departures`).
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from atlas import budget, export
 from atlas.compare import disputed_points
@@ -22,9 +32,9 @@ from atlas.paths import data_dir, geo_dir, geo_for
 from atlas.story import Story, read_stories
 from atlas.upload import unpack_upload
 
-# The session's keys: an uploaded package, and the stories read from it.
+# The session's key: its upload (a Held box: the package and the stories read from it).
 UPLOAD = "uploaded_package"
-UPLOAD_STORIES = "uploaded_stories"
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,9 +77,26 @@ def _server() -> tuple[str, str]:
     return str(data_dir()), str(geo_dir())
 
 
+class Held:
+    """What a session keeps of its upload: a box, so the app can empty it when the session is gone
+    even while Streamlit still holds the session."""
+
+    def __init__(self, limits: budget.UploadBudget) -> None:
+        self._limits = limits
+        self.upload: Upload | None = None
+        self.stories: dict[str, Story] | None = None
+
+    def drop(self) -> None:
+        """Let the upload go and return its share of the budget."""
+        if self.upload is not None:
+            self._limits.release(self.upload)
+        self.upload = self.stories = None
+
+
 def uploaded() -> Upload | None:
     """The package this session uploaded, if any."""
-    return st.session_state.get(UPLOAD)
+    held = st.session_state.get(UPLOAD)
+    return held.upload if held is not None else None
 
 
 def cached_package() -> Package:
@@ -93,11 +120,11 @@ def cached_stories() -> dict[str, Story]:
     """The stories of the package :func:`cached_package` shows (an upload's: kept in its session)."""
     upload = uploaded()
     if upload is None:
-        st.session_state.pop(UPLOAD_STORIES, None)  # an upload left behind is let go
         return _stories_once(*_server())
-    if st.session_state.get(UPLOAD_STORIES, (None,))[0] is not upload:
-        st.session_state[UPLOAD_STORIES] = (upload, read_stories(upload.package))
-    return st.session_state[UPLOAD_STORIES][1]
+    held = st.session_state[UPLOAD]
+    if held.stories is None:
+        held.stories = read_stories(upload.package)
+    return held.stories
 
 
 def cached_descriptor() -> dict:
@@ -123,37 +150,114 @@ def _upload_budget() -> budget.UploadBudget:
     return budget.UploadBudget(budget.budget_from_env())
 
 
+@st.cache_resource
+def departures() -> budget.Departures:
+    """The sessions that uploaded, watched by one thread of the process until they are gone."""
+    ttl = float(st.get_option("server.disconnectedSessionTTL"))
+    watch = budget.Departures(ttl)
+    threading.Thread(target=_sweep, args=(watch, max(1.0, min(10.0, ttl / 2))), daemon=True,
+                     name="atlas-departures").start()
+    return watch
+
+
+def _sweep(watch: budget.Departures, every: float) -> None:
+    while True:
+        time.sleep(every)
+        try:
+            if runtime.exists():
+                gone = watch.sweep(runtime.get_instance().is_active_session)
+                if gone:
+                    budget.return_freed_memory()
+                    _LOG.info("%d session(s) gone: their uploads and files are dropped.",
+                              len(gone))
+        except Exception:  # noqa: BLE001 (the watch must outlive one bad sweep)
+            _LOG.exception("Looking for gone sessions failed")
+
+
+def _held() -> Held:
+    """This session's box for an upload, made (and its session watched) on first use."""
+    held = st.session_state.get(UPLOAD)
+    if held is None:
+        held = st.session_state[UPLOAD] = Held(_upload_budget())
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            session, files = ctx.session_id, ctx.uploaded_file_mgr
+
+            def gone() -> None:
+                held.drop()
+                _end_session(session, files)
+            departures().watch(session, gone)
+    return held
+
+
+def _end_session(session: str, files) -> None:
+    # What Streamlit's own AppSession.shutdown lets go of, through the runtime's public managers:
+    # the uploaded files, the download buttons' callables (which hold the package) and the
+    # tables' data kept for the page.
+    files.remove_session_files(session)
+    if runtime.exists():
+        media = runtime.get_instance().media_file_mgr
+        media.clear_session_refs(session)
+        media.remove_orphaned_files()
+        runtime.get_instance().dataframe_source_mgr.clear_all_for_session(session)
+
+
+def watch_session() -> None:
+    """Watch this session from its first chosen file, so a file never shown is dropped too."""
+    _held()
+
+
+class _Reservation:
+    """Stands for an upload while it loads: its estimated share of the budget."""
+
+
+def _let_go_of_files(files) -> None:
+    # The uploaded bytes are unpacked and not needed again: Streamlit would keep them as long
+    # as the session (the caller clears the uploader, so the page does not list them either).
+    ctx = get_script_run_ctx()
+    remove = getattr(getattr(ctx, "uploaded_file_mgr", None), "remove_file", None)
+    for file in files:
+        if remove is not None and getattr(file, "file_id", None):
+            remove(ctx.session_id, file.file_id)
+
+
 def load_upload(files) -> list:
     """Unpack and load uploaded files into this session; return the upload's own problems.
 
     The files are unpacked into a temporary folder, loaded (texts and layers are read into
     memory) and the folder is deleted; nothing reaches the server's data folder or another
-    session. The caller resets the view to the package now shown.
+    session. Streamlit's copy of the uploaded bytes is let go. The upload reserves an estimate
+    of its memory before it loads and keeps its real size once loaded, both against the
+    server's budget; this session's previous upload goes first. The caller resets the view to
+    the package now shown.
     """
     folder, problems = unpack_upload([(f.name, f.getvalue()) for f in files])
+    _let_go_of_files(files)
+    held = _held()
+    held.drop()
     if folder is None:
         return problems
+    name = ", ".join(f.name for f in files)[:120]
+    limits = _upload_budget()
+    reservation = _Reservation()
     try:
+        estimate = budget.load_estimate(folder)
+        if not limits.admit(reservation, estimate):
+            return [*problems, Problem(name, None, None, None, limits.refusal(estimate))]
         package = load_package(folder, geo_for(folder))
         descriptor = export.read_descriptor(folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    name = ", ".join(f.name for f in files)
-    upload = Upload(name[:120], package, Vocabulary.from_package(package), descriptor)
-    # The server's budget for uploads (atlas/budget.py); this session's previous upload goes.
-    limits = _upload_budget()
-    previous = st.session_state.pop(UPLOAD, None)
-    if previous is not None:
-        limits.release(previous)
-    size = budget.package_bytes(package, sum(f.size for f in files))
-    if not limits.admit(upload, size):
-        return [*problems, Problem(name[:120], None, None, None, limits.refusal(size))]
-    st.session_state[UPLOAD] = upload
+    upload = Upload(name, package, Vocabulary.from_package(package), descriptor)
+    size = budget.package_bytes(package)
+    if not limits.swap(reservation, upload, size):
+        return [*problems, Problem(name, None, None, None, limits.refusal(size))]
+    held.upload = upload
     return problems
 
 
 def forget_upload() -> None:
     """Drop this session's upload (the caller resets the view to the server's package)."""
-    upload = st.session_state.pop(UPLOAD, None)
-    if upload is not None:
-        _upload_budget().release(upload)
+    held = st.session_state.get(UPLOAD)
+    if held is not None:
+        held.drop()
