@@ -18,7 +18,6 @@ Pure Python: no Streamlit.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
 import os
@@ -30,6 +29,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
+
+from atlas.package.memory import give_back_freed
 
 _LOG = logging.getLogger(__name__)
 BUDGET_ENV = "ATLAS_UPLOAD_BUDGET_MB"
@@ -203,15 +204,7 @@ def return_freed_memory() -> None:
     """Collect unreachable objects and give what the allocators hold free back to the system.
 
     glibc's malloc (NumPy's arrays) keeps freed memory until ``malloc_trim``; pyarrow's pool
-    (pandas' strings) is asked to release what it does not use.
+    (pandas' strings) is asked to release what it does not use (atlas/package/memory.py).
     """
     gc.collect()
-    try:
-        import pyarrow
-    except ImportError:  # pragma: no cover (pandas 3 needs it)
-        pass
-    else:
-        pyarrow.default_memory_pool().release_unused()
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only
-    if trim is not None:
-        trim(0)
+    give_back_freed()

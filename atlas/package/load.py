@@ -18,7 +18,7 @@ from atlas.package.columns import Raw, read_raw
 from atlas.package.descriptor import read_description
 from atlas.package.eventdates import add_dates, read_source_dates
 from atlas.package.layers import empty_layer, read_layer
-from atlas.package.memory import give_back_freed, use_system_allocator
+from atlas.package.memory import give_back_freed
 from atlas.package.quotes import (
     check_attested,
     check_order_claims,
@@ -63,7 +63,6 @@ def load_package(data_dir: Path = DATA_DIR, geo_dir: Path | None = None) -> Pack
     data_dir = Path(data_dir)
     geo_dir = geo_for(data_dir) if geo_dir is None else Path(geo_dir)
     report = Report()
-    use_system_allocator()
     try:
         return _load(data_dir, geo_dir, report)
     except Exception as exc:  # noqa: BLE001 - the last guard: no traceback reaches a user

@@ -1,17 +1,14 @@
-"""Memory held by a loaded package: Arrow's buffers from the C allocator, the load's garbage freed.
+"""Memory a load leaves behind: what the allocators hold free, given back to the system.
 
 A server process keeps its package for as long as it runs, and every page shares it, so what a
-load leaves behind is paid once per process for good. Two things made that far more than the
-frames themselves (measured at 10,000 synthetic events: frames of about 16 MB, the process 101 MB
-larger after the load):
+load leaves behind is paid once per process for good. Measured at 10,000 synthetic events (frames
+of about 16 MB), the process was 101 MB larger after the load than before: the C library keeps
+freed memory at the top of its heaps until asked to return it (``malloc_trim``), and pyarrow's
+pool (pandas' strings) keeps freed segments until asked to release them.
 
-- pyarrow's default allocator (mimalloc) keeps the segments of everything the load allocated
-  and then freed, about 45 MB at that size and 7 MB for the bundled package; the C library's
-  allocator, which pandas and numpy already use, gives them back;
-- the C library keeps freed memory at the top of its heaps until asked to return it
-  (``malloc_trim``), another 20 MB at that size.
-
-With both, the process grows by about 37 MB at 10,000 events and the load takes as long.
+pyarrow keeps its own pool (mimalloc): its system pool gave a load back more but doubled what a
+visitor's session holds at 100,000 events (66 against 28 MiB in ``make load``). Served copies set
+mimalloc to give back what ended threads freed (``MIMALLOC_PURGE_DELAY=0``, deploy/cluster.py).
 """
 
 from __future__ import annotations
@@ -21,15 +18,6 @@ import ctypes.util
 from functools import cache
 
 import pyarrow as pa
-
-
-@cache
-def use_system_allocator() -> None:
-    """Make pyarrow allocate with the C library's ``malloc`` from now on (once per process).
-
-    Buffers allocated before keep their own allocator; the loader calls this before it reads.
-    """
-    pa.set_memory_pool(pa.system_memory_pool())
 
 
 @cache
@@ -43,8 +31,14 @@ def _libc():
 
 
 def give_back_freed() -> bool:
-    """Return freed heap memory to the system (glibc's ``malloc_trim``); False where there is none.
+    """Give what pyarrow's pool and the C library hold free back to the system.
+
+    Returns
+    -------
+    bool
+        Whether the C library's ``malloc_trim`` was there to call (glibc); pyarrow is asked anyway.
     """
+    pa.default_memory_pool().release_unused()
     libc = _libc()
     if libc is None:
         return False
