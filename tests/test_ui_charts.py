@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from atlas.budget import UploadBudget
 from atlas.filters import FilterState, Vocabulary
 from atlas.ui import charts, source, view
 from tests.test_app import run_app, tiny_app  # noqa: F401 - the fixture used below
@@ -95,16 +96,19 @@ def test_a_figure_is_built_once_for_its_key():
 
 
 def test_an_uploads_figures_are_its_sessions_and_let_go_with_it(tiny_package):
-    """Test that an upload's figures are drawn from it, kept in its session, and dropped with it."""
+    """Test that an upload's figures are drawn from it, kept with it in its session, and dropped
+    with it (as the app drops a gone session's upload)."""
     at = run_app()
     real = specs(at)
     upload = source.Upload("tiny.zip", tiny_package, Vocabulary.from_package(tiny_package), {})
-    at.session_state[source.UPLOAD] = upload
+    held = source.Held(UploadBudget(0))
+    held.upload = upload
+    at.session_state[source.UPLOAD] = held
     at.run()
     assert not at.exception
     assert specs(at)[0] != real[0]
-    assert at.session_state[charts.UPLOAD_FIGURES]["timeline"][0] is upload
-    del at.session_state[source.UPLOAD]
+    assert set(held.drawn) >= {"timeline", "map"}
+    held.drop()
+    assert held.drawn == {}
     at.run()
     assert specs(at) == real
-    assert charts.UPLOAD_FIGURES not in at.session_state

@@ -46,10 +46,9 @@ from atlas.ui.view import TIMELINE_SHOWS
 # bounded for a big package's figures (megabytes each). Event cards are small: many are kept.
 KEPT_FIGURES = 48
 KEPT_CARDS = 400
-# The session's keys: an upload's last figures (its package is its own, not shared); the
-# timeline figure last sent (its view, the event it draws as selected, a revision). The event
-# the timeline on screen shows as selected is view.TIMELINE_SHOWS (a click's callback sets it).
-UPLOAD_FIGURES = "charts_upload_figures"
+# The session's key for the timeline figure last sent (its view, the event it draws as
+# selected, a revision). The event the timeline on screen shows as selected is
+# view.TIMELINE_SHOWS (a click's callback sets it).
 TIMELINE_SENT = "charts_timeline_sent"
 # The page's selection while the page runs whole; a fragment's own rerun filters again, so that
 # no filtered copy of the events is kept with the fragment between reruns.
@@ -70,18 +69,16 @@ def cached(part: str, key: tuple, build: Callable[[], object]):
     """What ``build`` makes for ``key`` (a figure, a card), once per process for the server's
     package, shared read-only by every session.
 
-    An upload's are the session's own: the last one per ``part`` is kept in the session, with
-    the upload it was drawn from.
+    An upload's are the session's own: the last one per ``part`` is kept with the upload in its
+    session (:func:`atlas.ui.source.drawn_from_upload`) and goes when the upload goes.
     """
-    upload = source.uploaded()
-    if upload is None:
-        st.session_state.pop(UPLOAD_FIGURES, None)  # an upload let go is not kept alive here
+    if source.uploaded() is None:
         key = (str(data_dir()), str(geo_dir()), *key)
         return _shared_card(key, build) if part == "card" else _shared(part, key, build)
-    kept = st.session_state.setdefault(UPLOAD_FIGURES, {})
-    if part not in kept or kept[part][0] is not upload or kept[part][1] != key:
-        kept[part] = (upload, key, build())
-    return kept[part][2]
+    kept = source.drawn_from_upload()
+    if part not in kept or kept[part][0] != key:
+        kept[part] = (key, build())
+    return kept[part][1]
 
 
 def view_key(state: FilterState, *, drop: tuple[str, ...] = ()) -> str:

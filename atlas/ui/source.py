@@ -85,18 +85,27 @@ class Held:
         self._limits = limits
         self.upload: Upload | None = None
         self.stories: dict[str, Story] | None = None
+        # What the pages drew from the upload (its figures and cards, atlas/ui/charts.py), by part.
+        self.drawn: dict[str, tuple] = {}
 
     def drop(self) -> None:
-        """Let the upload go and return its share of the budget."""
+        """Let the upload go, with all that was drawn from it, and return its share of the budget."""
         if self.upload is not None:
             self._limits.release(self.upload)
         self.upload = self.stories = None
+        self.drawn = {}
 
 
 def uploaded() -> Upload | None:
     """The package this session uploaded, if any."""
     held = st.session_state.get(UPLOAD)
     return held.upload if held is not None else None
+
+
+def drawn_from_upload() -> dict[str, tuple]:
+    """This session's figures and cards drawn from its upload, emptied when the upload goes
+    (by the visitor, or by the app once their session is gone)."""
+    return st.session_state[UPLOAD].drawn
 
 
 def cached_package() -> Package:
