@@ -58,8 +58,11 @@ STORY_BUDGET_S = 45.0
 COUNT_LINE = ('[data-testid="stMarkdownContainer"]', r"Showing (\d+) of (\d+) events", False)
 STEP_LINE = ("p.story-live", r"^Step \d+ of \d+[\s\S]*", True)
 # True once the page shows its line (changed from `before`), Streamlit is idle (and, where
-# `fresh`, no element of the run before is left), and each chart is drawn: a map with its coastlines, and each
-# chart marked before an action (see _MARK_JS) drawn again with new data. Plotly.react replaces
+# `fresh`, no element of the run before is left), and each chart is drawn: a map with its
+# coastlines, and each chart marked before an action (see _MARK_JS) drawn again with new data.
+# Where `fresh` (the Story page), a chart whose figure the next step leaves unchanged is not
+# sent again and stays as drawn, so only one chart at least must be new or drawn again (a story
+# whose two steps share a place keeps its map). Plotly.react replaces
 # `gd.data` and fires plotly_afterplot when the drawing is done; a chart Streamlit replaces is a
 # new, unmarked node.
 _READY_JS = """
@@ -74,12 +77,15 @@ _READY_JS = """
   if (!line || line === before) return false;
   const plots = document.querySelectorAll('.js-plotly-plot');
   if (plots.length < charts) return false;
+  let changed = 0;
   for (const gd of plots) {
     if (!gd._fullLayout || !gd.querySelector('.main-svg')) return false;
-    if (gd.__benchMarked && (gd.__benchDrawnData === undefined
-                             || gd.__benchDrawnData === gd.__benchData)) return false;
+    const redrawn = gd.__benchDrawnData !== undefined && gd.__benchDrawnData !== gd.__benchData;
+    if (gd.__benchMarked && !redrawn && !fresh) return false;
+    if (!gd.__benchMarked || redrawn) changed += 1;
     if (gd._fullLayout.geo && !gd.querySelector('g.layer.coastlines path')) return false;
   }
+  if (fresh && before && changed === 0) return false;
   return line;
 }
 """
