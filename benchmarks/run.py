@@ -395,7 +395,7 @@ SIDE_BY_SIDE = (
             floor_key="visit_bytes"),
     Measure("Story page: browser CPU of a visit", "story_visit_cpu_s", "s",
             floor_key="visit_cpu_s"),
-    Measure("Story page: next step (→ key) → step and both charts drawn", "story_next_s", "s",
+    Measure("Story page: next step (→ key) → step and its charts drawn", "story_next_s", "s",
             floor_key="click_s"),
     Measure("Story page: websocket bytes of the next step", "story_next_bytes", "B",
             floor_key="click_bytes"),
@@ -691,7 +691,8 @@ def _side_by_side_lines(rows: list[Row], settings: dict) -> list[str]:
              "(the atlas's `story` page, its first story): from navigation in a fresh browser "
              "context until the live region names step 1, Streamlit is idle and both charts "
              "are drawn; then from pressing the right arrow key (the Next button's shortcut) "
-             "until the live region names step 2 and both charts are drawn again with new data. "
+             "until the live region names step 2 and the charts the step changes are drawn again "
+             "(a chart the step leaves unchanged is not sent again). "
              "The floor page tells no story: its column holds the nearest things it does, its "
              "visit beside the story's visit and its click → card (one action that reruns the "
              "page and shows what was chosen) beside the next step; the ratio is against those, "
