@@ -91,7 +91,7 @@ def test_the_report_marks_each_target_met_or_not_met():
     # the next step; no target is set for them.
     assert ("| Story page: first visit → map, timeline and first step drawn | 3.00 s | 2.00 s "
             "| 1.5× | – |") in real
-    assert ("| Story page: next step (→ key) → step and both charts drawn | 300 ms | 100 ms "
+    assert ("| Story page: next step (→ key) → step and its charts drawn | 300 ms | 100 ms "
             "| 3.0× | – |") in real
     assert "| Story page: websocket bytes of the next step | 28.0 kB | 4.0 kB | 7.0× | – |" in real
     assert "| Story page: browser CPU of the next step | 250 ms | 50 ms | 5.0× | – |" in real
