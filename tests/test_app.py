@@ -110,24 +110,29 @@ def test_choosing_a_filter_rewrites_the_url(tiny_app):
 
 
 def test_selecting_an_event_opens_its_card_with_each_sources_words(tiny_app):
-    """Test that selecting an event shows its summary, date, quote and source label."""
+    """Test that selecting an event shows its summary, date, quote and source label: in a
+    dialog at once (titled by the dialog, so no heading), then below the charts."""
     at = run_app()
     at.selectbox(key=view.KEY["event"]).set_value("invasion").run()
     assert not at.exception
-    assert "Invasion" in [h.value for h in at.subheader]
-    text = markdown_text(at)
-    assert "> the governor sent an army against Kharbata" in text
-    assert "The governor (commander)" in text
-    assert "*Differs on date:* 658" in text
-    assert "according to: Madelung" in text
+    for shown in ("dialog", "below"):
+        text = markdown_text(at)
+        assert "> the governor sent an army against Kharbata" in text, shown
+        assert "The governor (commander)" in text
+        assert "*Differs on date:* 658" in text
+        assert "according to: Madelung" in text
+        assert ("Invasion" in [h.value for h in at.subheader]) == (shown == "below")
+        at.run()  # as closing the dialog does
     assert at.query_params["event"] == "invasion"
 
 
 def test_a_linked_selection_opens_the_card(tiny_app):
     """Test that a link naming an event opens its card on arrival."""
     at = run_app({"event": "camp"})
-    assert "Rebels camp" in [h.value for h in at.subheader]
     assert components.plain("1 May 656 · 1 Dhu al-Qa'da 35 AH") in markdown_text(at)
+    assert "Rebels camp" not in [h.value for h in at.subheader]  # the dialog has it as title
+    at.run()  # as closing the dialog does: the card is below the charts
+    assert "Rebels camp" in [h.value for h in at.subheader]
 
 
 def test_reset_restores_the_default_view(tiny_app):

@@ -183,7 +183,9 @@ def _charts_and_card(shown: view.View) -> None:
                 f"({story_link(package, state, shown.default)})")
     detail = (cached("card", (state.event,), lambda: event_detail(package, state.event))
               if state.event else None)
-    if detail is not None:
-        if view.card_to_open():
-            ui.card_dialog(detail)
+    if detail is None:
+        return
+    if view.card_to_open():
+        ui.card_dialog(detail)  # the card below comes when the dialog is closed (a rerun)
+    else:
         ui.event_card(detail)

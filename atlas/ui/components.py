@@ -194,8 +194,12 @@ def source_account(account, marked: bool = False) -> None:
 
 
 def card_dialog(detail: EventDetail) -> None:
-    """The selected event's card in a dialog over the charts: in view at once, at 1280x720."""
-    st.dialog(plain(detail.event["title"]), width="large")(
+    """The selected event's card in a dialog over the charts: in view at once, at 1280x720.
+
+    Closing it reruns the caller (the Atlas's charts fragment), which then draws the card below
+    the charts instead.
+    """
+    st.dialog(plain(detail.event["title"]), width="large", on_dismiss="rerun")(
         lambda: event_card(detail, heading=False))()
 
 

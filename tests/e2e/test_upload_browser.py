@@ -47,7 +47,7 @@ def test_uploaded_hostile_text_shows_literally_and_runs_nothing(open_page, hosti
     picker.click()
     page.keyboard.type("Siege")
     page.keyboard.press("Enter")
-    # The card opens in a dialog over the charts and also stands below them.
+    # The card opens in a dialog over the charts, and stands below them once it is closed.
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text("What each source says", exact=True)).to_be_visible(timeout=30_000)
     expect(dialog).to_contain_text(XSS_SCRIPT)
