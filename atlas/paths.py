@@ -12,6 +12,7 @@ folder's own ``geo/`` (when it has none, the map draws no routes or regions).
 """
 
 import argparse
+import functools
 import os
 import sys
 from pathlib import Path
@@ -31,11 +32,17 @@ GEO_ENV = GEO_ENVS[1]
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     """Read ``--data`` and ``--geo`` from ``argv``, ignoring every other argument."""
+    return _parsed(tuple(sys.argv[1:] if argv is None else argv))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(argv: tuple[str, ...]) -> argparse.Namespace:
+    """:func:`_arguments`, parsed once per command line (every run of a page asks)."""
     parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
     parser.add_argument("--data", default=None)
     parser.add_argument("--geo", default=None)
     try:
-        known, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+        known, _ = parser.parse_known_args(list(argv))
     except (argparse.ArgumentError, SystemExit):
         # e.g. "--data" as the last word, without a folder: the app still starts, as if unset.
         return argparse.Namespace(data=None, geo=None)

@@ -112,3 +112,22 @@ def test_an_uploads_figures_are_its_sessions_and_let_go_with_it(tiny_package):
     assert held.drawn == {}
     at.run()
     assert specs(at) == real
+
+
+def test_a_finished_figure_writes_the_same_json_every_time(tiny_package):
+    """Test that a cached figure's plain form, made once, gives the JSON the figure gave, at
+    every run (Plotly encodes its arrays in place the first time)."""
+    import plotly.io
+
+    from atlas.figures import map_figure, place_counts, timeline_figure
+
+    package = tiny_package
+    figures = (timeline_figure(package.events, package.factions),
+               map_figure(place_counts(package.events, package.places), package.routes,
+                          package.regions, package.factions))
+    for fig in figures:
+        want = plotly.io.to_json(fig.to_dict(), validate=False)
+        kept = charts.finished(fig)
+        assert isinstance(kept, charts.go.Figure)
+        assert [plotly.io.to_json(kept.to_dict(), validate=False) for _ in range(2)] == [want] * 2
+        assert kept.to_dict() is kept.to_dict()

@@ -47,7 +47,9 @@ def show_notices(notices) -> None:
         st.info(plain(notice), icon=":material/info:")
 
 
-PICKER_LIMIT = 2000
+# The event picker's options are sent again with every click (the picker reruns with the card):
+# at 2,000 that was 87 kB a click. Five hundred are more than a person scrolls; typing filters.
+PICKER_LIMIT = 500
 
 
 # Tables and lists sent to the browser stop here; downloads always hold everything.
