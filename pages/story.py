@@ -9,8 +9,8 @@ import streamlit as st
 
 from atlas import escape, story
 from atlas.story_figures import story_map_figure, story_timeline_figure
+from atlas.ui import charts, source, view
 from atlas.ui import components as ui
-from atlas.ui import source, view
 
 
 def as_html(text: str) -> str:
@@ -106,7 +106,8 @@ def new_story() -> None:
 
 view.set_params(**{story.STORY_PARAM: chosen.id, story.STEP_PARAM: str(number)})
 st.session_state[view.page_key("story")] = chosen.id
-step = story.step_view(package, chosen, number)
+step = charts.cached("story_step", (chosen.id, number),
+                     lambda: story.step_view(package, chosen, number))
 last = len(chosen)
 
 bar = st.columns([2.7, 1.25, 1.1, 1.05, 1.0, 2.0], vertical_alignment="center")
@@ -135,8 +136,14 @@ with words:
     step_facts(step)
     step_sources(step, height=story.sources_height(step))
 with figures:
-    events = story.story_events(package, chosen, number)
-    st.plotly_chart(story_map_figure(package, events, height=300), key="story_map",
-                    config=ui.PLOTLY_CONFIG, width="stretch")
-    st.plotly_chart(story_timeline_figure(events, package.factions, axis=state.axis, height=272),
+    # Built once per step for the server (a class steps through the same story).
+    def events():
+        return story.story_events(package, chosen, number)
+
+    st.plotly_chart(charts.cached("story_map", (chosen.id, number),
+                                  lambda: story_map_figure(package, events(), height=300)),
+                    key="story_map", config=ui.PLOTLY_CONFIG, width="stretch")
+    st.plotly_chart(charts.cached("story_timeline", (chosen.id, number, state.axis),
+                                  lambda: story_timeline_figure(events(), package.factions,
+                                                                axis=state.axis, height=272)),
                     key="story_timeline", config=ui.PLOTLY_CONFIG, width="stretch")

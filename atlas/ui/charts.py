@@ -11,7 +11,8 @@ fade), so its figure need not change for a click: it draws a selection itself on
 selection was made elsewhere (the picker, a link, the back button). :func:`timeline_selection`
 keeps the record of what the chart on screen shows. The map frames, rings and highlights the
 selected event's place and route, so it changes with the selection. The selected event's card
-is cached the same way (building one took ~90 ms of a click's rerun).
+is cached the same way (building one took ~90 ms of a click's rerun), and so are the Story
+page's steps and figures (a class steps through the same story).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ from atlas.ui.view import TIMELINE_SHOWS
 # bounded for a big package's figures (megabytes each). Event cards are small: many are kept.
 KEPT_FIGURES = 48
 KEPT_CARDS = 400
+# What :func:`cached` keeps with the cards (the rest with the figures).
+SMALL_PARTS = ("card", "story_step")
 # The session's key for the timeline figure last sent (its view, the event it draws as
 # selected, a revision). The event the timeline on screen shows as selected is
 # view.TIMELINE_SHOWS (a click's callback sets it).
@@ -94,7 +97,8 @@ def cached(part: str, key: tuple, build: Callable[[], object]):
     """
     if source.uploaded() is None:
         key = (str(data_dir()), str(geo_dir()), *key)
-        return _shared_card(key, build) if part == "card" else _shared(part, key, build)
+        return (_shared_card(key, build) if part in SMALL_PARTS
+                else _shared(part, key, build))
     kept = source.drawn_from_upload()
     if part not in kept or kept[part][0] != key:
         kept[part] = (key, finished(build()))
