@@ -229,48 +229,63 @@ def _event_traces(items: pd.DataFrame, factions: pd.DataFrame, scatter: str,
     known = set(factions.index)
     present = [f for f in factions.index if f in acting]
     present += [f for f in items["faction_id"].unique() if f not in known]
-    spans = items["x1"] > items["x0"]
-    firm = spans & (items[schema.PRECISION] == "day") & ~items[schema.APPROXIMATE] & \
-        ~items[schema.UNCERTAIN]
+    columns = _item_columns(items)
+    spans = (items["x1"] > items["x0"]).to_numpy()
+    firm = spans & ~columns["open"]
+    faction_of = items["faction_id"].to_numpy()
     traces = []
     for faction_id in present:
         colour = factions["colour"].get(faction_id, NEUTRAL)
         name = factions["name"].get(faction_id, faction_id)
-        mine = items["faction_id"] == faction_id
+        mine = faction_of == faction_id
         for subset, opacity, label in ((mine & spans & ~firm, 0.3, "possible span"),
                                        (mine & firm, 0.85, "duration")):
             if subset.any():
-                traces.append(_span_trace(items[subset], scatter, colour, opacity,
+                traces.append(_span_trace(columns, subset, scatter, colour, opacity,
                                           legendgroup=faction_id, name=f"{name}: {label}"))
-        traces.append(_marker_trace(items[mine], scatter, colour, escape_text([name])[0],
+        traces.append(_marker_trace(columns, mine, scatter, colour, escape_text([name])[0],
                                     faction_id, style))
     return traces
 
 
-def _span_trace(rows: pd.DataFrame, scatter: str, colour: str, opacity: float,
+def _item_columns(items: pd.DataFrame) -> dict[str, np.ndarray]:
+    """What the event traces draw of each item, as arrays to take each faction's rows from
+    (taking rows of the whole table, per faction, cost more than drawing them)."""
+    return {
+        "x0_iso": items["x0_iso"].to_numpy(), "x1_iso": items["x1_iso"].to_numpy(),
+        "x_iso": items["x_iso"].to_numpy(), "y": items["y"].to_numpy(),
+        "text": escape_text(items["text"]), "textposition": items["textposition"].to_numpy(),
+        # Not a firm day: the marker is open and the span faint.
+        "open": (items[schema.APPROXIMATE] | items[schema.UNCERTAIN]
+                 | (items[schema.PRECISION] != "day")).to_numpy(),
+        "hover": _item_hover(items),
+    }
+
+
+def _span_trace(columns: dict, rows: np.ndarray, scatter: str, colour: str, opacity: float,
                 **names) -> dict:
-    """The spans of ``rows`` as one line trace, just under their titles' line so that the
-    text stays readable over them."""
-    xs, ys = _segments(rows["x0_iso"].to_numpy(), rows["x1_iso"].to_numpy(),
-                       (rows["y"] + 0.32).to_numpy())
+    """The spans of the items ``rows`` picks as one line trace, just under their titles' line
+    so that the text stays readable over them."""
+    xs, ys = _segments(columns["x0_iso"][rows], columns["x1_iso"][rows],
+                       columns["y"][rows] + 0.32)
     return dict(type=scatter, x=xs, y=ys, mode="lines", xcalendar="julian", hoverinfo="skip",
                 line=dict(color=colour, width=4), opacity=opacity, showlegend=False, **names)
 
 
-def _marker_trace(rows: pd.DataFrame, scatter: str, colour: str, name: str, group: str,
-                  style: TimelineStyle) -> dict:
-    """One faction's events: a marker each (open where the date is not a firm day), titled."""
+def _marker_trace(columns: dict, rows: np.ndarray, scatter: str, colour: str, name: str,
+                  group: str, style: TimelineStyle) -> dict:
+    """One faction's events (``rows``): a marker each, open where the date is not a firm day,
+    with its title."""
     dense = scatter == "scattergl"
-    symbols = np.where(rows[schema.APPROXIMATE] | rows[schema.UNCERTAIN]
-                       | (rows[schema.PRECISION] != "day"), "circle-open-dot", "circle")
     return dict(
-        type=scatter, x=rows["x_iso"], y=rows["y"], mode="markers+text", xcalendar="julian",
-        name=name, legendgroup=group,
-        text=escape_text(rows["text"]), textposition=rows["textposition"].to_numpy(),
+        type=scatter, x=columns["x_iso"][rows], y=columns["y"][rows], mode="markers+text",
+        xcalendar="julian", name=name, legendgroup=group,
+        text=columns["text"][rows], textposition=columns["textposition"][rows],
         textfont=dict(size=style.font, color=style.ink), **_unclipped(scatter),
-        marker=dict(color=colour, size=style.marker, symbol=symbols,
+        marker=dict(color=colour, size=style.marker,
+                    symbol=np.where(columns["open"][rows], "circle-open-dot", "circle"),
                     line=dict(color=colour if dense else "#333333", width=1.5)),
-        customdata=_item_hover(rows), hovertemplate=_TIMELINE_HOVER,
+        customdata=columns["hover"][rows], hovertemplate=_TIMELINE_HOVER,
         selected=dict(marker=dict(opacity=1, size=style.marker + SELECTED_GROWTH)),
         unselected=dict(marker=dict(opacity=UNSELECTED_OPACITY),
                         textfont=dict(color=_faded(style.ink))))
