@@ -2,7 +2,7 @@
 
 Plain Plotly figures, no Streamlit. The timeline gives each step its own row, labelled on the
 axis with its number and title, so no two labels can overlap; the map reuses the atlas's
-:func:`atlas.figures.map_figure` and adds the story's route so far.
+:func:`atlas.map_figures.map_parts` and adds the story's route so far.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import plotly.graph_objects as go
 
 from atlas import schema
 from atlas.dates import jdn_to_iso
-from atlas.figures import escape_text, map_extent, map_parts, one_figure, place_counts
+from atlas.figure_base import escape_text, one_figure
 from atlas.filters import visible_routes
+from atlas.map_figures import map_extent, map_parts, place_counts
 from atlas.maplabels import MapStyle, Ring
 from atlas.package.types import Package
 
