@@ -268,7 +268,7 @@ def _select_event(traces: list[dict], event_id: str) -> None:
     Every trace with markers gets ``selectedpoints`` (empty where the event is not), as after a
     click, so that the other events fade.
     """
-    found = [[i for i, row in enumerate(trace["customdata"]) if row[0] == event_id]
+    found = [np.flatnonzero(trace["customdata"][:, 0] == event_id).tolist()
              if trace.get("customdata") is not None else [] for trace in traces]
     if not any(found):
         return
