@@ -2,7 +2,7 @@
 
 Plain Plotly figures, no Streamlit. The timeline gives each step its own row, labelled on the
 axis with its number and title, so no two labels can overlap; the map reuses the atlas's
-:func:`atlas.figures.map_figure` and adds the story's route so far.
+:func:`atlas.map_figures.map_parts` and adds the story's route so far.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import plotly.graph_objects as go
 
 from atlas import schema
 from atlas.dates import jdn_to_iso
-from atlas.figures import escape_text, map_extent, map_figure, place_counts
+from atlas.figure_base import escape_text, one_figure
 from atlas.filters import visible_routes
+from atlas.map_figures import map_extent, map_parts, place_counts
 from atlas.maplabels import MapStyle, Ring
 from atlas.package.types import Package
 
@@ -88,48 +89,52 @@ def story_timeline_figure(events: pd.DataFrame, factions: pd.DataFrame, *, axis:
     rows = events.iloc[first:last + 1]
     rows = rows.assign(y=rows["step"] - 1, colour=rows["faction_id"].map(colours).fillna("#999999"))
     dated = rows[rows[schema.HAS_DATE].astype(bool)]
-    fig = go.Figure()
-    for state, (name, opacity, size) in _STATE_STYLE.items():
-        mine = dated[dated["state"] == state]
-        if mine.empty:
-            continue
-        spans = mine[mine[schema.LATEST] > mine[schema.EARLIEST]]
-        xs = np.column_stack([spans[schema.EARLIEST_ISO], spans[schema.LATEST_ISO],
-                              np.full(len(spans), None)]).ravel()
-        ys = np.column_stack([spans["y"], spans["y"], np.full(len(spans), None)]).ravel()
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", xcalendar="julian", hoverinfo="skip",
-                                 line=dict(color="#777777", width=7), opacity=0.35 * opacity,
-                                 showlegend=False, name=f"{name}: possible span"))
-        fig.add_trace(go.Scatter(
-            x=mine[schema.BEST_ISO], y=mine["y"], mode="markers", xcalendar="julian", name=name,
-            opacity=opacity, customdata=np.column_stack([mine["id"], escape_text(mine["title"]),
-                                                         escape_text(mine[schema.DATE_WORDS])]),
-            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
-            marker=dict(size=size, color=mine["colour"], line=dict(color="#333333", width=1.5))))
+    traces = [trace for state, style in _STATE_STYLE.items()
+              for trace in _state_traces(dated[dated["state"] == state], *style)]
     current = dated[dated["state"] == "current"]
     if len(current):
-        fig.add_trace(go.Scatter(
-            x=current[schema.BEST_ISO], y=current["y"], mode="markers", xcalendar="julian",
-            name="Ring", customdata=current[["id"]].to_numpy(), hoverinfo="skip", cliponaxis=False,
+        traces.append(dict(
+            type="scatter", x=current[schema.BEST_ISO], y=current["y"], mode="markers",
+            xcalendar="julian", name="Ring", customdata=current[["id"]].to_numpy(),
+            hoverinfo="skip", cliponaxis=False,
             marker=dict(size=30, symbol="circle-open", color=RING, line=dict(width=3.5))))
-
     labels = [step_label(n, t, s) for n, t, s in zip(rows["step"], rows["title"], rows["state"],
                                                      strict=True)]
     xaxis = dict(type="date", calendar="islamic" if axis == "ah" else "julian",
-                 tickformat="%b %-Y AH" if axis == "ah" else "%b %-Y", title=None,
+                 tickformat="%b %-Y AH" if axis == "ah" else "%b %-Y",
                  showgrid=True, gridcolor="rgba(128,128,128,0.25)", nticks=6,
                  tickfont=dict(size=LABEL_SIZE))
     if len(dated):
         xaxis["range"] = _date_range(dated)
-    fig.update_layout(
+    return one_figure(traces, dict(
         xaxis=xaxis,
         yaxis=dict(tickvals=list(rows["y"]), ticktext=labels, range=[last + 0.5, first - 0.5],
                    showgrid=True, gridcolor="rgba(128,128,128,0.12)", zeroline=False,
                    fixedrange=True, tickfont=dict(size=LABEL_SIZE), automargin=True),
         height=height, margin=dict(l=6, r=12, t=6, b=6), showlegend=False,
         hovermode="closest", dragmode=False, font=dict(size=LABEL_SIZE),
-    )
-    return fig
+    ))
+
+
+def _state_traces(mine: pd.DataFrame, name: str, opacity: float, size: int) -> list[dict]:
+    """The steps of one state: their possible spans, faint, then their markers; none if none."""
+    if mine.empty:
+        return []
+    spans = mine[mine[schema.LATEST] > mine[schema.EARLIEST]]
+    xs = np.column_stack([spans[schema.EARLIEST_ISO], spans[schema.LATEST_ISO],
+                          np.full(len(spans), None)]).ravel()
+    ys = np.column_stack([spans["y"], spans["y"], np.full(len(spans), None)]).ravel()
+    return [
+        dict(type="scatter", x=xs, y=ys, mode="lines", xcalendar="julian", hoverinfo="skip",
+             line=dict(color="#777777", width=7), opacity=0.35 * opacity, showlegend=False,
+             name=f"{name}: possible span"),
+        dict(type="scatter", x=mine[schema.BEST_ISO], y=mine["y"], mode="markers",
+             xcalendar="julian", name=name, opacity=opacity,
+             customdata=np.column_stack([mine["id"], escape_text(mine["title"]),
+                                         escape_text(mine[schema.DATE_WORDS])]),
+             hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
+             marker=dict(size=size, color=mine["colour"],
+                         line=dict(color="#333333", width=1.5)))]
 
 
 def _date_range(dated: pd.DataFrame) -> list[str]:
@@ -215,19 +220,19 @@ def story_map_figure(package: Package, events: pd.DataFrame, *, height: int = 33
         # The step's place has no event yet: drawn anyway, so that its ring has a place.
         drawn = pd.concat([drawn, package.places[package.places["id"] == place].assign(count=0)],
                           ignore_index=True)
-    fig = map_figure(drawn, visible_routes(package.routes, so_far),
-                     package.regions, package.factions, selected_route_event=event_id,
-                     extent=step_extent(package.places, place, previous,
-                                        story_places=events["frame_place"]),
-                     style=MapStyle(width=STORY_MAP_WIDTH, height=height),
-                     rings={place: CURRENT_RING} if place else None)
+    traces, layout = map_parts(
+        drawn, visible_routes(package.routes, so_far), package.regions, package.factions,
+        selected_route_event=event_id,
+        extent=step_extent(package.places, place, previous, story_places=events["frame_place"]),
+        style=MapStyle(width=STORY_MAP_WIDTH, height=height),
+        rings={place: CURRENT_RING} if place else None)
     if len(stops) > 1:
-        fig.add_trace(go.Scattergeo(
-            lon=stops["lon"], lat=stops["lat"], mode="lines+markers", name="Story so far",
-            hoverinfo="skip", line=dict(color=ROUTE_COLOUR, width=3),
+        traces.append(dict(
+            type="scattergeo", lon=stops["lon"], lat=stops["lat"], mode="lines+markers",
+            name="Story so far", hoverinfo="skip", line=dict(color=ROUTE_COLOUR, width=3),
             marker=dict(size=8, color=ROUTE_COLOUR, symbol="arrow", angleref="previous")))
     # The ring and the place's name on top of the route so far.
-    fig.data = sorted(fig.data, key=lambda trace: trace.name == CURRENT_RING.name)
-    fig.update_layout(height=height, showlegend=False, margin=dict(l=0, r=0, t=0, b=0),
-                      dragmode=False)
-    return fig
+    traces.sort(key=lambda trace: trace.get("name") == CURRENT_RING.name)
+    layout.update(height=height, showlegend=False, margin=dict(l=0, r=0, t=0, b=0),
+                  dragmode=False)
+    return one_figure(traces, layout)
