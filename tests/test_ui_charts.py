@@ -63,6 +63,19 @@ def test_a_selection_made_elsewhere_is_drawn_by_the_timeline():
 
 
 @pytest.mark.usefixtures("tiny_app")
+def test_the_map_waits_for_the_cards_dialog_to_close():
+    """Test that while a new selection's dialog covers the page the map is sent as it was (the
+    browser keeps it), and that closing the dialog (a rerun) rings and frames the event."""
+    at = run_app()
+    before = specs(at)[1]
+    pick(at, "invasion")
+    assert specs(at)[1] == before and "Highlighted place" not in before
+    at.run()  # as closing the dialog does
+    assert "Highlighted place" in specs(at)[1]
+    assert at.query_params["event"] == "invasion"
+
+
+@pytest.mark.usefixtures("tiny_app")
 def test_the_timeline_changes_with_the_filters():
     """Test that a filter change sends a new timeline and map."""
     at = run_app()

@@ -10,9 +10,10 @@ The timeline shows a click in it with Plotly's own selection (the clicked point 
 fade), so its figure need not change for a click: it draws a selection itself only when the
 selection was made elsewhere (the picker, a link, the back button). :func:`timeline_selection`
 keeps the record of what the chart on screen shows. The map frames, rings and highlights the
-selected event's place and route, so it changes with the selection. The selected event's card
-is cached the same way (building one took ~90 ms of a click's rerun), and so are the Story
-page's steps and figures (a class steps through the same story).
+selected event's place and route, so it changes with the selection; but while the card's dialog
+covers the page it stays as drawn, and changes when the dialog is closed (:func:`map_selection`).
+The selected event's card is cached the same way (building one took ~90 ms of a click's rerun),
+and so are the Story page's steps and figures (a class steps through the same story).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ SMALL_PARTS = ("card", "story_step")
 # selected, a revision). The event the timeline on screen shows as selected is
 # view.TIMELINE_SHOWS (a click's callback sets it).
 TIMELINE_SENT = "charts_timeline_sent"
+# The session's key for the view and the event the map on screen was drawn for.
+MAP_SHOWS = "charts_map_shows"
 # The page's selection while the page runs whole; a fragment's own rerun filters again, so that
 # no filtered copy of the events is kept with the fragment between reruns.
 _PAGE_SELECTION: ContextVar[Selection | None] = ContextVar("atlas_page_selection", default=None)
@@ -132,6 +135,19 @@ def timeline_selection(key: str, event: str) -> tuple[str, int]:
     return chosen[1], chosen[2]
 
 
+def map_selection(key: str, event: str, covered: bool) -> str:
+    """The event the map should draw as selected, in the view ``key``.
+
+    While the card's dialog covers the page (``covered``), the map stays as it is on screen, so
+    that a click neither builds nor redraws it; closing the dialog reruns the charts, and the map
+    then rings ``event``'s place and frames it.
+    """
+    shown = st.session_state.get(MAP_SHOWS)
+    chosen = shown[1] if covered and shown is not None and shown[0] == key else event
+    st.session_state[MAP_SHOWS] = (key, chosen)
+    return chosen
+
+
 def timeline_chart(package: Package, state: FilterState, selection: Selection,
                    ink: str) -> go.Figure:
     """The timeline of ``selection`` as ``state`` asks (cached; see the module's docstring)."""
@@ -190,6 +206,9 @@ def _charts_and_card(shown: view.View) -> None:
         st.rerun()  # the URL changed more than the selection (not by a widget of this fragment)
     state, package = now.state, now.package
     selection = _PAGE_SELECTION.get() or apply_filters(package, state)
+    detail = (cached("card", (state.event,), lambda: event_detail(package, state.event))
+              if state.event else None)
+    opening = detail is not None and view.card_to_open()
     timeline, geography = st.columns(2, gap="small")
     with timeline:
         st.plotly_chart(timeline_chart(package, state, selection, ui.ink()),
@@ -198,18 +217,17 @@ def _charts_and_card(shown: view.View) -> None:
         ui.faction_key(package.factions, selection.events["faction_id"])
         ui.timeline_key(state.axis)
     with geography:
-        st.plotly_chart(map_chart(package, state, selection),
+        mapped = state.with_(event=map_selection(view_key(state), state.event, opening))
+        st.plotly_chart(map_chart(package, mapped, selection),
                         key=view.MAP_KEY, on_select=view.on_map_select, selection_mode="points",
                         config=ui.PLOTLY_CONFIG, width="stretch")
 
     ui.event_picker(selection.events, package, state.event)
     st.markdown(f"[:material/slideshow: Tell this episode as a story]"
                 f"({story_link(package, state, shown.default)})")
-    detail = (cached("card", (state.event,), lambda: event_detail(package, state.event))
-              if state.event else None)
     if detail is None:
         return
-    if view.card_to_open():
-        ui.card_dialog(detail)  # the card below comes when the dialog is closed (a rerun)
+    if opening:
+        ui.card_dialog(detail)  # closing it reruns this: the card below, the map on the event
     else:
         ui.event_card(detail)

@@ -116,17 +116,16 @@ def test_clicking_an_event_opens_its_card_and_a_copied_url_restores_it(open_page
     expect(page.get_by_text("What each source says", exact=True).first).to_be_visible(
         timeout=30_000)
     wait_idle(page)
-    # The timeline shows the click itself (Plotly's selection), not drawn again; the map rings
-    # the event's place.
+    # The timeline shows the click itself (Plotly's selection), not drawn again.
     assert chart(page, 0).get_attribute("data-kept") == "yes"
+    quotes = page.get_by_role("dialog").locator("blockquote").count()
+    assert quotes >= 1
+    # Closed, the dialog leaves the card below the charts, and the map rings the event's place.
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
     page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')[1].data]
                                     .some(t => t.name === 'Highlighted place')""",
                            timeout=30_000)
-    quotes = page.get_by_role("dialog").locator("blockquote").count()
-    assert quotes >= 1
-    # Closed, the dialog leaves the card below the charts.
-    page.keyboard.press("Escape")
-    expect(page.get_by_role("dialog")).to_be_hidden()
     heading = page.get_by_test_id("stHeading").filter(has=page.locator("h3")).first
     expect(heading).to_be_visible(timeout=30_000)
     title = heading.inner_text()
