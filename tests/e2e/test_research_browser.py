@@ -22,11 +22,11 @@ def test_a_highlighted_passage_opens_its_event_on_the_atlas(open_page, requests_
     title = load_package().events.set_index("id").at[event_id, "title"]
     passage.click()
     page.wait_for_url(re.compile(rf"\?event={event_id}$"))
-    # The card shows twice: in the dialog opened by the link, and below the charts.
-    expect(page.get_by_text("What each source says", exact=True).first).to_be_visible(
+    # The link opens the event's card in a dialog, titled by the event.
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("What each source says", exact=True)).to_be_visible(
         timeout=60_000)
-    heading = page.get_by_test_id("stHeading").filter(has=page.locator("h3")).first
-    expect(heading).to_have_text(title)
+    expect(dialog.get_by_text(title, exact=True).first).to_be_visible()
     expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=60_000)
     assert requests_seen.external() == []
 
