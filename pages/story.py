@@ -5,6 +5,8 @@ by side; arrow keys step through, Home and End go to the first and last step; th
 step live in the URL. With ``view=handout`` the whole story is laid out for printing.
 """
 
+import functools
+
 import streamlit as st
 
 from atlas import escape, story
@@ -137,6 +139,7 @@ with words:
     step_sources(step, height=story.sources_height(step))
 with figures:
     # Built once per step for the server (a class steps through the same story).
+    @functools.cache
     def events():
         return story.story_events(package, chosen, number)
 

@@ -168,9 +168,15 @@ def timeline_chart(package: Package, state: FilterState, selection: Selection,
     return cached("timeline", (key, selected, revision, ink), build)
 
 
+def map_key(state: FilterState) -> str:
+    """What the map of ``state`` depends on besides the selection (not the timeline's lanes
+    or calendar)."""
+    return view_key(state, drop=("lane", "axis"))
+
+
 def map_chart(package: Package, state: FilterState, selection: Selection) -> go.Figure:
     """The map of ``selection``, framed on the selected event if any (cached)."""
-    key = view_key(state, drop=("lane", "axis"))
+    key = map_key(state)
 
     def build() -> go.Figure:
         place = event_place(package, state.event)
@@ -217,7 +223,7 @@ def _charts_and_card(shown: view.View) -> None:
         ui.faction_key(package.factions, selection.events["faction_id"])
         ui.timeline_key(state.axis)
     with geography:
-        mapped = state.with_(event=map_selection(view_key(state), state.event, opening))
+        mapped = state.with_(event=map_selection(map_key(state), state.event, opening))
         st.plotly_chart(map_chart(package, mapped, selection),
                         key=view.MAP_KEY, on_select=view.on_map_select, selection_mode="points",
                         config=ui.PLOTLY_CONFIG, width="stretch")
