@@ -36,7 +36,9 @@ from websockets.asyncio.client import connect
 
 RUN_TIMEOUT_S = 120
 _WIDGETS = ("multiselect", "selectbox", "slider", "radio", "button", "file_uploader")
-_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+# A filter's change reruns only the page's content: that run ends as a fragment's.
+_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+         ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
 @dataclass

@@ -78,6 +78,7 @@ def on_upload() -> None:
     st.session_state[_UPLOAD_ROUND] = st.session_state.get(_UPLOAD_ROUND, 0) + 1
     if source.uploaded() is not before:
         view.reset()  # the package shown changed: its default view
+        view.rerun_page()  # and the sidebar's counts and filters
 
 
 def upload_form() -> None:

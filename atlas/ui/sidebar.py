@@ -1,7 +1,8 @@
 """The shared sidebar and banner, drawn once per rerun by ``app.py`` for every page.
 
 Each filter widget shows the rerun's :class:`atlas.ui.view.View` and, when changed, writes its
-new value into the URL (:func:`atlas.ui.view.widget_changed`).
+new value into the URL and reruns the page's content, not the sidebar
+(:func:`atlas.ui.view.filter_changed`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ def package_usable(package: Package) -> bool:
 
 
 def _watch(name: str) -> dict:
-    """The arguments that make a widget show the view's ``name`` and write changes to the URL."""
-    return {"key": KEY[name], "on_change": view.widget_changed, "args": (name,)}
+    """The arguments that make a widget show the view's ``name`` and write changes to the URL
+    (then the page's content reruns, not the sidebar)."""
+    return {"key": KEY[name], "on_change": view.filter_changed, "args": (name,)}
 
 
 def draw(shown: View, filters: bool = True) -> None:

@@ -10,7 +10,7 @@ URL, under the named keys below.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -30,6 +30,8 @@ from atlas.ui import source
 KEY = {name: f"view_{name}" for name in (
     *LIST_PARAMS.values(), "source_mode", "window", "text", "focus_place", "event", "lane", "axis",
     "projector")}
+# The key of the fragment holding a page's content (:func:`page_content`).
+CONTENT = "page_content"
 TIMELINE_KEY = "timeline_chart"
 MAP_KEY = "map_chart"
 # The event the timeline on screen shows as selected: after a click in it, Plotly's own selection
@@ -113,6 +115,32 @@ def current() -> View:
     return view
 
 
+def page_content(body: Callable[[View], None]) -> Callable[[], None]:
+    """A page's content, ``body``, as a fragment of the app's run: a filter's change reruns it alone.
+
+    The sidebar's filters (:func:`filter_changed`) then rerun what shows the view, not
+    ``app.py``, the navigation and the sidebar, whose widget already shows the change. In the
+    app's run the content takes the view ``app.py`` read; in a rerun of its own, the URL's.
+    Whatever else its widgets change reruns it alone too, unless their callback asks for the
+    whole page (:func:`rerun_page`: the package, or a filter the sidebar shows).
+    """
+    @st.fragment(key=CONTENT)
+    def content() -> None:
+        shown = _THIS_RUN.get()
+        if shown is not None:
+            body(shown)
+            return
+        carried = st.session_state.get(CARRIED)
+        with serve(read(carried[0] if carried else "")) as now:
+            body(now)
+
+    def run() -> None:
+        current()  # a page run without app.py runs it first
+        content()
+
+    return run
+
+
 def refreshed(shown: View) -> View:
     """``shown`` with the view the URL holds now, for a fragment's own rerun (``app.py`` did not run).
 
@@ -127,9 +155,10 @@ def refreshed(shown: View) -> View:
 
 
 def rerun_page() -> None:
-    """In a callback of a widget inside a fragment: rerun the whole page, not only the fragment.
+    """In a callback of a widget inside a fragment: rerun the whole app, not only the fragment.
 
-    For a change beyond the selection, on which the title, the counts and the tables depend.
+    For a change that the sidebar shows (a filter it holds, the package), beyond what the
+    fragment draws.
     """
     st.rerun(scope="app")
 
@@ -195,6 +224,13 @@ def reset() -> None:
         st.session_state.pop(key, None)
 
 
+def filter_changed(name: str) -> None:
+    """Callback of a filter in the sidebar: write its new value into the URL and rerun the page's
+    content only (:func:`page_content`)."""
+    widget_changed(name)
+    st.rerun(CONTENT)
+
+
 def widget_changed(name: str) -> None:
     """Callback of a view widget: write its new value into the URL."""
     value = st.session_state[KEY[name]]
@@ -209,8 +245,9 @@ def widget_changed(name: str) -> None:
 
 
 def set_window(start: int, end: int) -> None:
-    """Callback of an episode's button: show its months."""
+    """Callback of an episode's button: show its months (the sidebar's slider shows them too)."""
     change(start=start, end=end)
+    rerun_page()
 
 
 def on_timeline_select() -> None:
@@ -241,7 +278,7 @@ def on_map_select() -> None:
     state, _ = _state_in_url()
     clicked = ids[0] if ids else ""
     change(focus_place="" if clicked == state.focus_place else clicked)
-    rerun_page()
+    st.rerun(CONTENT)  # the title, the counts, the tables: the page's content
 
 
 def clear_focus_place() -> None:
