@@ -8,6 +8,7 @@ to look at.
 from urllib.parse import urlparse
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from atlas.paths import ROOT
 from benchmarks.browser import chromium
@@ -56,7 +57,23 @@ def requests_seen():
 
 
 @pytest.fixture
-def open_page(browser, server_url, requests_seen, request):
+def frames_seen():
+    """The websocket frames Streamlit sent the test's pages, in order."""
+    return []
+
+
+def messages(frames: list) -> list[ForwardMsg]:
+    """``frames`` (websocket payloads) decoded as Streamlit's messages."""
+    decoded = []
+    for frame in frames:
+        message = ForwardMsg()
+        message.ParseFromString(frame if isinstance(frame, bytes) else frame.encode())
+        decoded.append(message)
+    return decoded
+
+
+@pytest.fixture
+def open_page(browser, server_url, requests_seen, frames_seen, request):
     """Open the app at a query string in a fresh context at projector size; screenshot at end."""
     contexts = []
 
@@ -65,6 +82,7 @@ def open_page(browser, server_url, requests_seen, request):
         contexts.append(context)
         page = context.new_page()
         page.on("request", lambda r: requests_seen.append(r.url))
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames_seen.append(f)))
         page.goto(f"{server_url}/{query}")
         if wait_for_charts:
             wait_for_app(page)
@@ -95,3 +113,4 @@ def wait_idle(page) -> None:
     """Wait until Streamlit shows no running indicator."""
     page.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+

@@ -4,9 +4,11 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.RootContainer_pb2 import RootContainer
 
 from atlas.package import load_package
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import messages, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -93,17 +95,28 @@ def test_the_map_labels_the_five_places_and_draws_coastlines(open_page, requests
     assert requests_seen.external() == []
 
 
-def test_choosing_a_faction_changes_the_count(open_page):
-    """Test that picking a faction in the sidebar narrows the events shown and the URL."""
+def test_choosing_a_faction_changes_the_count(open_page, frames_seen):
+    """Test that picking a faction in the sidebar narrows the events shown and the URL, and
+    reruns the page's content only: nothing of the sidebar is sent again."""
     page = open_page()
     before, total = shown_count(page)
     factions = page.get_by_test_id("stMultiSelect").filter(has_text="Factions")
     factions.click()
     page.keyboard.type("Mu'awiya and the Syrians")
+    sent_before = len(frames_seen)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"faction=syrians"))
     after, same_total = wait_for_count_change(page, (before, total))
     assert same_total == total and 0 < after < before
+    wait_idle(page)
+    rerun = messages(frames_seen[sent_before:])
+    finished = [m.script_finished for m in rerun if m.WhichOneof("type") == "script_finished"]
+    # The run the change asked for ends early, at its callback; the content's own run follows.
+    assert finished[-1] == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+    assert ForwardMsg.FINISHED_SUCCESSFULLY not in finished
+    drawn = [m for m in rerun if m.WhichOneof("type") in ("delta", "ref_hash")]
+    assert drawn and all(m.metadata.delta_path[0] == RootContainer.MAIN for m in drawn)
+    expect(page.get_by_test_id("stSidebar").get_by_text(re.compile(r"\d+ events · "))).to_be_visible()
 
 
 def test_clicking_an_event_opens_its_card_and_a_copied_url_restores_it(open_page):
