@@ -47,8 +47,12 @@ def atlas_page(shown: view.View) -> None:
     if len(selection.undated):
         st.subheader("Matching events with no usable date")
         ui.list_of_events(selection.undated)
-    with st.expander("Download the events shown (CSV, JSON, GeoJSON, Linked Places)"):
-        panels.export_panel(package, selection.matching, key="atlas")
+    # Drawn only once opened too: its buttons would be sent again at every change of the view.
+    downloads = st.expander("Download the events shown (CSV, JSON, GeoJSON, Linked Places)",
+                            key="events_downloads", on_change="rerun")
+    if downloads.open:
+        with downloads:
+            panels.export_panel(package, selection.matching, key="atlas")
 
 
 atlas_page()

@@ -159,6 +159,9 @@ def test_undated_events_are_listed_below(tmp_path, monkeypatch):
     # Listed as text, and the events table waits for its expander: a first visit loads no table.
     assert tables["events"].loc[4, "title"] in markdown_text(at)
     assert not at.dataframe
+    # The downloads wait for theirs too.
+    assert "Download the events shown" in " ".join(e.label for e in at.expander)
+    assert not at.get("download_button")
 
 
 def test_a_broken_package_shows_problems_not_a_traceback(tmp_path, monkeypatch):

@@ -195,8 +195,10 @@ def map_chart(package: Package, state: FilterState, selection: Selection) -> go.
 def charts_and_card(shown: view.View, selection: Selection) -> None:
     """Draw the Atlas page's charts, event picker and card, a fragment of the page.
 
-    Choosing an event reruns only these; a click that changes more asks for the whole page
-    (:func:`atlas.ui.view.rerun_page`). ``selection`` is the page's, used in this run only.
+    Choosing an event reruns only these, and a click on the timeline only the card (which opens
+    in a dialog); a click that changes more asks for the page's content or the whole app
+    (:func:`atlas.ui.view.on_map_select`, :func:`atlas.ui.view.rerun_page`). ``selection`` is the
+    page's, used in this run only.
     """
     token = _PAGE_SELECTION.set(selection)
     try:
@@ -205,16 +207,13 @@ def charts_and_card(shown: view.View, selection: Selection) -> None:
         _PAGE_SELECTION.reset(token)
 
 
-@st.fragment
+@st.fragment(key=view.CHARTS)
 def _charts_and_card(shown: view.View) -> None:
     now = view.refreshed(shown)
     if now.state.with_(event="") != shown.state.with_(event=""):
         st.rerun()  # the URL changed more than the selection (not by a widget of this fragment)
     state, package = now.state, now.package
     selection = _PAGE_SELECTION.get() or apply_filters(package, state)
-    detail = (cached("card", (state.event,), lambda: event_detail(package, state.event))
-              if state.event else None)
-    opening = detail is not None and view.card_to_open()
     timeline, geography = st.columns(2, gap="small")
     with timeline:
         st.plotly_chart(timeline_chart(package, state, selection, ui.ink()),
@@ -223,7 +222,8 @@ def _charts_and_card(shown: view.View) -> None:
         ui.faction_key(package.factions, selection.events["faction_id"])
         ui.timeline_key(state.axis)
     with geography:
-        mapped = state.with_(event=map_selection(map_key(state), state.event, opening))
+        covered = bool(state.event) and view.card_opening()
+        mapped = state.with_(event=map_selection(map_key(state), state.event, covered))
         st.plotly_chart(map_chart(package, mapped, selection),
                         key=view.MAP_KEY, on_select=view.on_map_select, selection_mode="points",
                         config=ui.PLOTLY_CONFIG, width="stretch")
@@ -231,9 +231,19 @@ def _charts_and_card(shown: view.View) -> None:
     ui.event_picker(selection.events, package, state.event)
     st.markdown(f"[:material/slideshow: Tell this episode as a story]"
                 f"({story_link(package, state, shown.default)})")
+    _card(now)
+
+
+@st.fragment(key=view.CARD)
+def _card(shown: view.View) -> None:
+    """The selected event's card: a new selection's in a dialog, else below the charts."""
+    state, package = view.refreshed(shown).state, shown.package
+    if not state.event:
+        return
+    detail = cached("card", (state.event,), lambda: event_detail(package, state.event))
     if detail is None:
         return
-    if opening:
-        ui.card_dialog(detail)  # closing it reruns this: the card below, the map on the event
+    if view.card_to_open():
+        ui.card_dialog(detail)  # closing it reruns the charts: the card below, the map on the event
     else:
         ui.event_card(detail)

@@ -198,10 +198,10 @@ def source_account(account, marked: bool = False) -> None:
 def card_dialog(detail: EventDetail) -> None:
     """The selected event's card in a dialog over the charts: in view at once, at 1280x720.
 
-    Closing it reruns the caller (the Atlas's charts fragment), which then draws the card below
-    the charts instead.
+    Closing it reruns the Atlas's charts (:func:`atlas.ui.view.card_closed`), which then draw the
+    card below them instead.
     """
-    st.dialog(plain(detail.event["title"]), width="large", on_dismiss="rerun")(
+    st.dialog(plain(detail.event["title"]), width="large", on_dismiss=view.card_closed)(
         lambda: event_card(detail, heading=False))()
 
 

@@ -30,8 +30,11 @@ from atlas.ui import source
 KEY = {name: f"view_{name}" for name in (
     *LIST_PARAMS.values(), "source_mode", "window", "text", "focus_place", "event", "lane", "axis",
     "projector")}
-# The key of the fragment holding a page's content (:func:`page_content`).
+# The keys of the fragments a callback may rerun alone: a page's content (:func:`page_content`);
+# the Atlas's charts and, within them, the selected event's card (atlas.ui.charts).
 CONTENT = "page_content"
+CHARTS = "charts"
+CARD = "card"
 TIMELINE_KEY = "timeline_chart"
 MAP_KEY = "map_chart"
 # The event the timeline on screen shows as selected: after a click in it, Plotly's own selection
@@ -263,6 +266,10 @@ def on_timeline_select() -> None:
         change(event=ids[0] if ids else "")
         st.session_state[OPEN_CARD] = bool(ids)
         st.session_state[TIMELINE_SHOWS] = ids[0] if ids else ""
+        if ids:
+            # The chart shows the click itself, and the map waits under the card's dialog
+            # (atlas.ui.charts.map_selection): only the card runs, to open the dialog.
+            st.rerun(CARD)
         return
     vocabulary = source.cached_vocabulary()
     year = min(max(month // 12, vocabulary.window_min // 12), vocabulary.window_max // 12)
@@ -289,6 +296,17 @@ def clear_focus_place() -> None:
 def card_to_open() -> bool:
     """Whether this run should open the selected event's card (a new selection), once."""
     return bool(st.session_state.pop(OPEN_CARD, False))
+
+
+def card_opening() -> bool:
+    """Whether the card will open in this run (:func:`card_to_open`), without taking it."""
+    return bool(st.session_state.get(OPEN_CARD, False))
+
+
+def card_closed() -> None:
+    """Callback of closing the card's dialog: rerun the charts, which the dialog covered (the map
+    then rings the event, and the card is drawn below them)."""
+    st.rerun(CHARTS)
 
 
 def page_key(name: str) -> str:
