@@ -119,11 +119,13 @@ def test_choosing_a_faction_changes_the_count(open_page, frames_seen):
     expect(page.get_by_test_id("stSidebar").get_by_text(re.compile(r"\d+ events · "))).to_be_visible()
 
 
-def test_clicking_an_event_opens_its_card_and_a_copied_url_restores_it(open_page):
-    """Test that a click on the timeline opens the card, and the URL reopens the same view."""
+def test_clicking_an_event_opens_its_card_and_a_copied_url_restores_it(open_page, frames_seen):
+    """Test that a click on the timeline opens the card, running nothing else, and the URL
+    reopens the same view."""
     page = open_page("?episode=egypt_conquest")
     count = shown_count(page)
     page.evaluate("document.querySelector('.js-plotly-plot').dataset.kept = 'yes'")
+    sent_before = len(frames_seen)
     click_centre(page, event_point(page, "muhammad_captured"))  # at Fustat
     page.wait_for_url(re.compile(r"event=muhammad_captured"))
     expect(page.get_by_text("What each source says", exact=True).first).to_be_visible(
@@ -131,6 +133,14 @@ def test_clicking_an_event_opens_its_card_and_a_copied_url_restores_it(open_page
     wait_idle(page)
     # The timeline shows the click itself (Plotly's selection), not drawn again.
     assert chart(page, 0).get_attribute("data-kept") == "yes"
+    # Only the card ran: its dialog was sent, and nothing of the charts or the picker.
+    rerun = messages(frames_seen[sent_before:])
+    drawn = [m.delta for m in rerun if m.WhichOneof("type") == "delta"]
+    assert any(d.add_block.WhichOneof("type") == "dialog" for d in drawn)
+    assert not any(m.WhichOneof("type") == "ref_hash" for m in rerun)
+    assert not {d.new_element.WhichOneof("type") for d in drawn} & {"plotly_chart", "selectbox"}
+    finished = [m.script_finished for m in rerun if m.WhichOneof("type") == "script_finished"]
+    assert finished[-1] == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
     quotes = page.get_by_role("dialog").locator("blockquote").count()
     assert quotes >= 1
     # Closed, the dialog leaves the card below the charts, and the map rings the event's place.
