@@ -33,7 +33,8 @@ EARLIEST_MONTH = month_index(0, 1)
 LATEST_MONTH = month_index(9999, 12)
 
 _MONTH_RE = re.compile(r"^(\d{1,4})-(\d{1,2})$")
-_TEXT_LIMIT = 200
+# The search text's length (the sidebar's box takes no more).
+TEXT_LIMIT = 200
 
 # URL parameter -> FilterState attribute, for the list-valued filters.
 LIST_PARAMS = {
@@ -219,9 +220,9 @@ class FilterState:
         values["projector"] = projector == "1"
 
         text = one("q")
-        if len(text) > _TEXT_LIMIT:
-            notices.append(f"The search text in the link was cut to {_TEXT_LIMIT} characters.")
-            text = text[:_TEXT_LIMIT]
+        if len(text) > TEXT_LIMIT:
+            notices.append(f"The search text in the link was cut to {TEXT_LIMIT} characters.")
+            text = text[:TEXT_LIMIT]
         values["text"] = text
 
         for param, attr, known in (("at", "focus_place", vocabulary.places),

@@ -101,6 +101,15 @@ def test_a_hostile_link_is_reported_as_text(tiny_app):
     assert at.text_input(key=view.KEY["text"]).value == "<b>hi</b>"
 
 
+def test_the_search_box_takes_no_more_than_a_link_may_hold(tiny_app):
+    """Test that the sidebar's search box stops at the length the URL's search is cut to, so that
+    the box never shows more than the view searches for."""
+    from atlas.filters import TEXT_LIMIT
+
+    at = run_app()
+    assert at.text_input(key=view.KEY["text"]).max_chars == TEXT_LIMIT
+
+
 def test_choosing_a_filter_rewrites_the_url(tiny_app):
     """Test that changing a widget puts the view into the query parameters."""
     at = run_app()

@@ -129,3 +129,35 @@ def test_a_page_selection_writes_its_parameter_and_reset_clears_everything(sessi
     session.state[view.TIMELINE_KEY] = clicked()
     view.reset()
     assert session.url == {} and view.TIMELINE_KEY not in session.state
+
+
+def _rerun_app():
+    """An app with a button outside a fragment whose callback reruns one fragment by its key."""
+    import streamlit as st
+
+    from atlas.ui import view
+
+    st.session_state["app_runs"] = st.session_state.get("app_runs", 0) + 1
+
+    @st.fragment(key="present")
+    def fragment():
+        st.session_state["fragment_runs"] = st.session_state.get("fragment_runs", 0) + 1
+
+    fragment()
+    st.button("Fragment", on_click=view.rerun_only, args=("present",))
+    st.button("Missing", on_click=view.rerun_only, args=("absent",))
+
+
+def test_rerun_only_reruns_the_fragment_named_and_else_the_whole_app():
+    """Test that a callback's rerun_only reruns only the fragment keyed so, and the whole app
+    (no error) when no such fragment is on the page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_rerun_app).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert (at.session_state["app_runs"], at.session_state["fragment_runs"]) == (1, 2)
+    at = AppTest.from_function(_rerun_app).run()
+    at.button[1].click().run()
+    assert not at.exception
+    assert (at.session_state["app_runs"], at.session_state["fragment_runs"]) == (2, 2)

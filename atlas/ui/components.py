@@ -47,8 +47,9 @@ def show_notices(notices) -> None:
         st.info(plain(notice), icon=":material/info:")
 
 
-# The event picker's options are sent again with every click (the picker reruns with the card):
-# at 2,000 that was 87 kB a click. Five hundred are more than a person scrolls; typing filters.
+# The event picker's options are sent again whenever the charts rerun (a choice in the picker,
+# the card's dialog closed): at 2,000 that was 87 kB a click. Five hundred are more than a
+# person scrolls; typing filters.
 PICKER_LIMIT = 500
 
 

@@ -1,4 +1,4 @@
-"""The shared sidebar and banner, drawn once per rerun by ``app.py`` for every page.
+"""The shared sidebar and banner, drawn by ``app.py`` for every page at each run of the whole app.
 
 Each filter widget shows the rerun's :class:`atlas.ui.view.View` and, when changed, writes its
 new value into the URL and reruns the page's content, not the sidebar
@@ -11,6 +11,7 @@ import streamlit as st
 
 from atlas import escape, schema
 from atlas.dates import month_label
+from atlas.filters import TEXT_LIMIT
 from atlas.package.types import Package
 from atlas.ui import source, view
 from atlas.ui.view import KEY, View
@@ -61,7 +62,7 @@ def draw(shown: View, filters: bool = True) -> None:
                  format_func={"ce": "CE (Julian)", "ah": "AH (Hijri)"}.get, **_watch("axis"))
         st.header("Filters")
         st.text_input("Search (titles, people, places; any spelling the sources use)",
-                      **_watch("text"))
+                      max_chars=TEXT_LIMIT, **_watch("text"))
         st.multiselect("Factions", list(factions.index), format_func=lambda i: factions.get(i, i),
                        placeholder="All factions", **_watch("factions"))
         st.multiselect("Sources", list(sources.index),

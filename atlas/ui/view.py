@@ -1,7 +1,9 @@
 """One view state per rerun: read from the URL once, handed to the page, changed through the URL.
 
-The URL holds the whole view. ``app.py`` calls :func:`read` once per rerun and runs the page
-inside :func:`serve`; the page takes the same immutable :class:`View` with :func:`current`.
+The URL holds the whole view. ``app.py`` calls :func:`read` once per run of the whole app and
+runs the page inside :func:`serve`; the page's content (:func:`page_content`) takes the same
+immutable :class:`View`, and in a rerun of its own reads the URL again. A fragment within it
+takes the URL's view with :func:`refreshed`.
 Widgets only show the view (:func:`seed_widgets` sets them from it before they are drawn); their
 callbacks write the change into the URL (:func:`change`, :func:`set_params`), and the rerun that
 follows reads it back. Nothing of the view is kept in the session except what cannot live in the
@@ -16,6 +18,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
 
 from atlas import escape
@@ -104,7 +107,7 @@ def serve(view: View) -> Iterator[View]:
 
 
 def current() -> View:
-    """This rerun's view, as ``app.py`` read it; the first thing a page asks for.
+    """This rerun's view, as ``app.py`` read it (:func:`page_content` asks for it first).
 
     A page runs without ``app.py`` only on a fresh server's first visit to a deep link
     (``/compare?source=002``): until ``st.navigation`` has run once, Streamlit takes ``pages/``
@@ -147,8 +150,9 @@ def page_content(body: Callable[[View], None]) -> Callable[[], None]:
 def refreshed(shown: View) -> View:
     """``shown`` with the view the URL holds now, for a fragment's own rerun (``app.py`` did not run).
 
-    A fragment reruns for a change of the selection only (callbacks that change more ask for the
-    whole page: :func:`rerun_page`); what the next page is carried is updated too.
+    The Atlas's charts and card rerun alone for a change of the selection only (callbacks that
+    change more ask for the page's content or the whole app); what the next page is carried is
+    updated too.
     """
     state, _ = _state_in_url()
     carried = st.session_state.get(CARRIED)
@@ -227,11 +231,23 @@ def reset() -> None:
         st.session_state.pop(key, None)
 
 
+def rerun_only(fragment: str) -> None:
+    """In a callback: rerun only the fragment keyed ``fragment`` (CONTENT, CHARTS, CARD).
+
+    Should the fragment not be on the page (a change landing while another page is opened),
+    the whole app reruns.
+    """
+    try:
+        st.rerun(fragment)
+    except StreamlitAPIException:
+        st.rerun()
+
+
 def filter_changed(name: str) -> None:
     """Callback of a filter in the sidebar: write its new value into the URL and rerun the page's
     content only (:func:`page_content`)."""
     widget_changed(name)
-    st.rerun(CONTENT)
+    rerun_only(CONTENT)
 
 
 def widget_changed(name: str) -> None:
@@ -269,7 +285,7 @@ def on_timeline_select() -> None:
         if ids:
             # The chart shows the click itself, and the map waits under the card's dialog
             # (atlas.ui.charts.map_selection): only the card runs, to open the dialog.
-            st.rerun(CARD)
+            rerun_only(CARD)
         return
     vocabulary = source.cached_vocabulary()
     year = min(max(month // 12, vocabulary.window_min // 12), vocabulary.window_max // 12)
@@ -285,7 +301,7 @@ def on_map_select() -> None:
     state, _ = _state_in_url()
     clicked = ids[0] if ids else ""
     change(focus_place="" if clicked == state.focus_place else clicked)
-    st.rerun(CONTENT)  # the title, the counts, the tables: the page's content
+    rerun_only(CONTENT)  # the title, the counts, the tables: the page's content
 
 
 def clear_focus_place() -> None:
@@ -306,7 +322,7 @@ def card_opening() -> bool:
 def card_closed() -> None:
     """Callback of closing the card's dialog: rerun the charts, which the dialog covered (the map
     then rings the event, and the card is drawn below them)."""
-    st.rerun(CHARTS)
+    rerun_only(CHARTS)
 
 
 def page_key(name: str) -> str:
