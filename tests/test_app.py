@@ -242,6 +242,13 @@ def test_the_card_shows_an_order_claim_and_a_disagreement():
     claim = components.plain("001: after Muhammad's soldiers desert")
     assert f"**{claim}**" in text
     assert "*Differs on cause:*" in text
+    # The points in dispute are a plain table (wrapped text, not a data grid), every cell plain.
+    from atlas.detail import event_detail
+
+    raw = event_detail(load_package(), "amr_army_to_egypt").disagreements
+    table = at.table[0].value
+    assert list(table.index) == ["cause"] and not at.dataframe
+    assert table.to_numpy().tolist() == raw.map(components.plain).to_numpy().tolist()
 
 
 def test_compare_page_filters_by_field_and_by_the_sidebar(tiny_app):

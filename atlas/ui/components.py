@@ -169,13 +169,23 @@ def event_card(detail: EventDetail, heading: bool = True) -> None:
                     source_account(account)
         if not detail.disagreements.empty:
             st.markdown("#### Where the sources disagree")
-            st.dataframe(detail.disagreements, width="stretch")
+            disagreements(detail.disagreements)
         if len(detail.order):
             st.markdown("#### Order in the sources")
             st.markdown("  \n".join(
                 f"**{plain(order_in_words(line))}** — “{plain(line.quote)}” "
                 f"({plain(line.source_label)}, {plain(line.locator)})"
                 for line in detail.order.itertuples(index=False)))
+
+
+def disagreements(table: pd.DataFrame) -> None:
+    """The card's table of differing points (a row per point, a column per source), as a plain
+    table: a handful of rows, read as the page's text is (a data grid's canvas is not, and its
+    code is 1.5 MB more for the browser). Its cells read Markdown, so each is made plain."""
+    shown = table.map(plain)
+    shown.index = shown.index.map(plain).rename("Point")
+    shown.columns = [plain(column) for column in shown.columns]
+    st.table(shown, hide_index=False, width="stretch")
 
 
 def source_account(account, marked: bool = False) -> None:
