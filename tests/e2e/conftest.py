@@ -56,12 +56,6 @@ def requests_seen():
     return Requests()
 
 
-@pytest.fixture
-def frames_seen():
-    """The websocket frames Streamlit sent the test's pages, in order."""
-    return []
-
-
 def messages(frames: list) -> list[ForwardMsg]:
     """``frames`` (websocket payloads) decoded as Streamlit's messages."""
     decoded = []
@@ -70,6 +64,43 @@ def messages(frames: list) -> list[ForwardMsg]:
         message.ParseFromString(frame if isinstance(frame, bytes) else frame.encode())
         decoded.append(message)
     return decoded
+
+
+def run_ended(message: ForwardMsg) -> bool:
+    """Whether ``message`` ends a run that drew the page (the whole app's or a fragment's)."""
+    return message.WhichOneof("type") == "script_finished" and message.script_finished in (
+        ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+
+
+class Frames(list):
+    """The websocket frames Streamlit sent the test's pages, in order, and their sockets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sockets = []
+
+    def watch(self, socket) -> None:
+        """Keep every frame ``socket`` receives."""
+        self.sockets.append(socket)
+        socket.on("framereceived", lambda frame: self.append(frame))
+
+    def since(self, start: int, timeout_ms: int = 30_000) -> list[ForwardMsg]:
+        """The messages from frame ``start`` on, once a run among them has ended.
+
+        The page can show a run's elements before its last message has reached the test (a
+        fragment's run shows no running indicator), so wait for that message on the socket.
+        """
+        if not any(run_ended(m) for m in messages(self[start:])):
+            self.sockets[-1].wait_for_event(
+                "framereceived", predicate=lambda frame: run_ended(messages([frame])[0]),
+                timeout=timeout_ms)
+        return messages(self[start:])
+
+
+@pytest.fixture
+def frames_seen():
+    """The websocket frames Streamlit sent the test's pages (:class:`Frames`)."""
+    return Frames()
 
 
 @pytest.fixture
@@ -82,7 +113,7 @@ def open_page(browser, server_url, requests_seen, frames_seen, request):
         contexts.append(context)
         page = context.new_page()
         page.on("request", lambda r: requests_seen.append(r.url))
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames_seen.append(f)))
+        page.on("websocket", frames_seen.watch)
         page.goto(f"{server_url}/{query}")
         if wait_for_charts:
             wait_for_app(page)

@@ -8,7 +8,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.RootContainer_pb2 import RootContainer
 
 from atlas.package import load_package
-from tests.e2e.conftest import messages, wait_idle
+from tests.e2e.conftest import wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -108,8 +108,7 @@ def test_choosing_a_faction_changes_the_count(open_page, frames_seen):
     page.wait_for_url(re.compile(r"faction=syrians"))
     after, same_total = wait_for_count_change(page, (before, total))
     assert same_total == total and 0 < after < before
-    wait_idle(page)
-    rerun = messages(frames_seen[sent_before:])
+    rerun = frames_seen.since(sent_before)
     finished = [m.script_finished for m in rerun if m.WhichOneof("type") == "script_finished"]
     # The run the change asked for ends early, at its callback; the content's own run follows.
     assert finished[-1] == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
@@ -134,7 +133,7 @@ def test_clicking_an_event_opens_its_card_and_a_copied_url_restores_it(open_page
     # The timeline shows the click itself (Plotly's selection), not drawn again.
     assert chart(page, 0).get_attribute("data-kept") == "yes"
     # Only the card ran: its dialog was sent, and nothing of the charts or the picker.
-    rerun = messages(frames_seen[sent_before:])
+    rerun = frames_seen.since(sent_before)
     drawn = [m.delta for m in rerun if m.WhichOneof("type") == "delta"]
     assert any(d.add_block.WhichOneof("type") == "dialog" for d in drawn)
     assert not any(m.WhichOneof("type") == "ref_hash" for m in rerun)
