@@ -87,8 +87,8 @@ class Frames(list):
     def since(self, start: int, timeout_ms: int = 30_000) -> list[ForwardMsg]:
         """The messages from frame ``start`` on, once a run among them has ended.
 
-        The page can show a run's elements before its last message has reached the test (a
-        fragment's run shows no running indicator), so wait for that message on the socket.
+        The page can show a run's elements, and no running indicator, before the run's last
+        message has reached the test, so wait for that message on the socket.
         """
         if not any(run_ended(m) for m in messages(self[start:])):
             self.sockets[-1].wait_for_event(
