@@ -8,13 +8,13 @@ chart keeps its element id). A class making the same views shares the work.
 
 The timeline shows a click in it with Plotly's own selection (the clicked point grows, the others
 fade), so its figure need not change for a click, which reruns only the card (a fragment within
-the charts'). It draws a selection itself only when the selection was made elsewhere (the
-picker, a link, the back button). :func:`timeline_selection` keeps the record of what the chart
-on screen shows. The map frames, rings and highlights the
-selected event's place and route, so it changes with the selection; but while the card's dialog
-covers the page it stays as drawn, and changes when the dialog is closed (:func:`map_selection`).
-The selected event's card is cached the same way (building one took ~90 ms of a click's rerun),
-and so are the Story page's steps and figures (a class steps through the same story).
+the charts'). It draws a selection itself only when the selection was made elsewhere (the picker,
+a link, the back button). :func:`timeline_selection` keeps the record of what the chart on screen
+shows. The map frames, rings and highlights the selected event's place and route, so it changes
+with the selection; but while the card's dialog covers the page it stays as drawn, and changes
+when the dialog is closed (:func:`map_selection`). The selected event's card is cached the same
+way (building one took ~90 ms of a click's rerun), and so are the Story page's steps and figures
+(a class steps through the same story).
 """
 
 from __future__ import annotations

@@ -144,4 +144,3 @@ def wait_idle(page) -> None:
     """Wait until Streamlit shows no running indicator."""
     page.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-
